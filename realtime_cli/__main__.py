@@ -1,0 +1,5 @@
+"""``python -m realtime_cli``."""
+
+from realtime_cli.cli import main
+
+main()

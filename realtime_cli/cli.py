@@ -1,0 +1,300 @@
+"""Typer commands: options -> a frozen config -> one call into the core -> an exit code.
+
+Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage error, unreadable input or
+internal error, 130 on Ctrl-C. Nothing a user can cause ends in a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from realtime_cli import __version__
+
+app = typer.Typer(
+    name="rtcheck",
+    help="Validate and inspect OpenAI Realtime API event logs (JSONL, beta and GA dialects).",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+schema_app = typer.Typer(help="List and print the bundled JSON Schemas.", no_args_is_help=True)
+app.add_typer(schema_app, name="schema")
+
+
+class Color(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+class DialectOpt(str, Enum):
+    auto = "auto"
+    beta = "beta"
+    ga = "ga"
+
+
+class UsageError(Exception):
+    """A bad option or configuration: message to stderr, exit code 2."""
+
+
+def make_console(color: str = "auto", *, stderr: bool = False) -> Any:
+    """A Console for this invocation. ``auto`` colours only a terminal and honours NO_COLOR."""
+    from rich.console import Console
+
+    if color == "always":
+        return Console(stderr=stderr, force_terminal=True, no_color=False, highlight=False)
+    if color == "never":
+        return Console(stderr=stderr, no_color=True, color_system=None, highlight=False)
+    return Console(stderr=stderr, highlight=False)
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    from realtime_cli.safety import clean
+
+    sys.stderr.write(f"rtcheck: {clean(message)}\n")
+    raise typer.Exit(code)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"rtcheck {__version__}\n")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Validate and inspect OpenAI Realtime API event logs."""
+
+
+def _split(values: list[str] | None) -> list[str]:
+    out: list[str] = []
+    for v in values or []:
+        out.extend(x for x in v.split(",") if x.strip())
+    return out
+
+
+def resolve_paths(paths: list[str] | None, file_config: Any) -> list[str]:
+    """CLI paths; else stdin when piped; else the configured or discovered project logs."""
+    from realtime_cli.config import default_log_paths
+
+    if paths:
+        return paths
+    if not sys.stdin.isatty() and os.environ.get("RTCHECK_NO_STDIN") != "1":
+        return ["-"]
+    return default_log_paths(file_config)
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[str] | None, typer.Argument(help="Log files or directories; - for stdin.", show_default=False)] = None,
+    dialect: Annotated[DialectOpt | None, typer.Option("--dialect", help="Protocol dialect [default: auto].")] = None,
+    select: Annotated[list[str] | None, typer.Option("--select", help="Only these rule codes or prefixes (comma-separated).")] = None,
+    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Skip these rule codes or prefixes (comma-separated).")] = None,
+    fail_on: Annotated[str | None, typer.Option("--fail-on", help="Lowest severity that makes the exit code 1: error, warning or info [default: error].")] = None,
+    output_format: Annotated[str | None, typer.Option("--format", "-f", help="Output format: text, json, github or sarif [default: text].")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only warnings and errors; no summary.")] = False,
+    color: Annotated[Color, typer.Option("--color", help="Colour the text output.")] = Color.auto,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=0, help="Worker processes (0 = automatic).")] = None,
+    max_line_bytes: Annotated[int | None, typer.Option("--max-line-bytes", min=1, help="Skip (and report) lines longer than this.")] = None,
+) -> None:
+    """Check every event against the bundled schemas and the cross-event rules."""
+    from realtime_cli import config as cfgmod
+    from realtime_cli import rules
+    from realtime_cli.diagnostics import Severity
+    from realtime_cli.loader import DEFAULT_MAX_LINE_BYTES
+    from realtime_cli.reporters import REPORTER_NAMES, get_reporter
+    from realtime_cli.validate import Config, exit_code, run
+
+    try:
+        fc = cfgmod.load()
+    except (cfgmod.ConfigError, OSError, ValueError) as exc:
+        fail(str(exc))
+    fmt = output_format or fc.get("format", "text")
+    if fmt not in REPORTER_NAMES:
+        fail(f"unknown --format {fmt!r} (choose from {', '.join(REPORTER_NAMES)})")
+    dia = dialect.value if dialect else fc.get("dialect", "auto")
+    if dia not in ("auto", "beta", "ga"):
+        fail(f"unknown dialect {dia!r} (choose auto, beta or ga)")
+    try:
+        threshold = Severity.parse(fail_on or fc.get("fail-on", "error"))
+        enabled = rules.enabled_codes(
+            _split(select) or fc.get("select"), _split(ignore) + list(fc.get("ignore") or [])
+        )
+    except ValueError as exc:
+        fail(str(exc))
+    config = Config(
+        dialect=dia,
+        enabled=enabled,
+        max_line_bytes=max_line_bytes or fc.get("max-line-bytes") or DEFAULT_MAX_LINE_BYTES,
+        jobs=jobs if jobs is not None else fc.get("jobs", 0),
+    )
+    result = run(resolve_paths(paths, fc), config)
+    console = make_console(color.value)
+    get_reporter(fmt)(console, quiet=quiet).report(result)
+    raise typer.Exit(exit_code(result, threshold))
+
+
+@app.command("rules")
+def list_rules(
+    output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+) -> None:
+    """List every rule code with its severity and summary."""
+    from realtime_cli import rules
+
+    if output_format == "json":
+        import orjson
+
+        data = [{"code": r.code, "name": r.name, "severity": r.severity.label, "summary": r.summary} for r in rules.RULES.values()]
+        sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+        return
+    if output_format != "text":
+        fail("--format must be text or json")
+    from rich.table import Table
+
+    table = Table("code", "name", "severity", "summary", box=None)
+    for r in rules.RULES.values():
+        table.add_row(r.code, r.name, r.severity.label, r.summary)
+    make_console().print(table)
+
+
+@schema_app.command("list")
+def schema_list(
+    dialect: Annotated[DialectOpt | None, typer.Option("--dialect", help="Only this dialect.")] = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+) -> None:
+    """List the bundled event schemas: dialect, direction, event type and $id."""
+    from realtime_cli import schema_store
+
+    rows = []
+    for dia, events in schema_store.index()["events"].items():
+        if dialect and dialect.value not in ("auto", dia):
+            continue
+        for etype, entry in sorted(events.items()):
+            rows.append({
+                "dialect": dia,
+                "direction": entry["direction"],
+                "type": etype,
+                "legacy": bool(entry.get("legacy", False)),
+                "id": schema_store.schema_id(entry["schema"]),
+            })
+    if output_format == "json":
+        import orjson
+
+        sys.stdout.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode() + "\n")
+        return
+    if output_format != "text":
+        fail("--format must be text or json")
+    from rich.table import Table
+
+    table = Table("dialect", "direction", "event type", "$id", box=None)
+    for r in rows:
+        table.add_row(r["dialect"], r["direction"] + (" (legacy)" if r["legacy"] else ""), r["type"], r["id"])
+    make_console().print(table)
+
+
+@schema_app.command("show")
+def schema_show(
+    name: Annotated[str, typer.Argument(help="An event type (response.done), realtime.response, or a schema $id.")],
+    dialect: Annotated[DialectOpt, typer.Option("--dialect", help="Which dialect's schema (auto: GA when both have it).")] = DialectOpt.auto,
+    bundle: Annotated[bool, typer.Option("--bundle", help="Inline every referenced schema under $defs, for use elsewhere.")] = False,
+) -> None:
+    """Print one bundled schema as JSON."""
+    import orjson
+
+    from realtime_cli import schema_store
+
+    sid = _find_schema(name, dialect.value)
+    schema = schema_store.get_schema(sid)
+    if bundle:
+        schema = schema_store.bundled(sid)
+    sys.stdout.write(orjson.dumps(schema, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+def _find_schema(name: str, dialect: str) -> str:
+    from realtime_cli import schema_store
+
+    if name in schema_store.all_schemas():
+        return name
+    order = ["ga", "beta"] if dialect == "auto" else [dialect]
+    idx = schema_store.index()
+    for dia in order:
+        entry = idx["events"].get(dia, {}).get(name)
+        if entry:
+            return schema_store.schema_id(entry["schema"])
+        obj = idx["objects"].get(dia, {}).get(name)
+        if obj:
+            return schema_store.schema_id(obj)
+    known = sorted({t for d in order for t in idx["events"].get(d, {})} | {o for d in order for o in idx["objects"].get(d, {})})
+    import difflib
+
+    close = difflib.get_close_matches(name, known, n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else " (see `rtcheck schema list`)"
+    fail(f"no schema named {name!r} for dialect {dialect}{hint}")
+
+
+def _register_inspect_commands() -> None:
+    """show / ls / stats live in cli_inspect (kept apart so that module can grow)."""
+    try:
+        from realtime_cli import cli_inspect
+    except ImportError:  # pragma: no cover - only while the module does not exist yet
+        return
+    cli_inspect.register(app)
+
+
+_register_inspect_commands()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point: translate every exception at the edge."""
+    import click
+
+    try:
+        rv = app(args=argv, standalone_mode=False)
+        code = rv if isinstance(rv, int) else 0
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        code = 2 if exc.exit_code not in (0, 1) else exc.exit_code
+        if isinstance(exc, click.UsageError):
+            code = 2
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        sys.stderr.write("rtcheck: interrupted\n")
+        code = 130
+    except BrokenPipeError:
+        # The reader went away (| head): silence the rest, no traceback.
+        _silence_stdout()
+        code = 1
+    except Exception as exc:  # the CLI edge: anything unexpected becomes exit 2, not a traceback
+        if os.environ.get("RTCHECK_DEBUG") == "1":
+            raise
+        from realtime_cli.safety import clean
+
+        sys.stderr.write(f"rtcheck: internal error: {clean(type(exc).__name__)}: {clean(str(exc), 500)}\n")
+        sys.stderr.write("rtcheck: please report this with the input that caused it (RTCHECK_DEBUG=1 shows the traceback)\n")
+        code = 2
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        code = code or 1
+    sys.exit(code)
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

@@ -1,0 +1,74 @@
+"""``[tool.rtcheck]`` in pyproject.toml, found from the current directory upward."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+KNOWN_KEYS = frozenset({"dialect", "select", "ignore", "fail-on", "format", "paths", "jobs", "max-line-bytes"})
+
+
+class ConfigError(ValueError):
+    """A configuration file rtcheck cannot use (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class FileConfig:
+    """Settings read from a pyproject.toml; ``source`` is None when none was found."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    source: Path | None = None
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.values.get(key, default)
+
+
+def find_pyproject(start: Path | None = None) -> Path | None:
+    """The nearest pyproject.toml that has a ``[tool.rtcheck]`` table, searching upward."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            try:
+                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                continue
+            if "rtcheck" in data.get("tool", {}):
+                return candidate
+    return None
+
+
+def load(start: Path | None = None) -> FileConfig:
+    """Read and check ``[tool.rtcheck]``; raise :class:`ConfigError` on bad contents."""
+    path = find_pyproject(start)
+    if path is None:
+        return FileConfig()
+    table = tomllib.loads(path.read_text(encoding="utf-8"))["tool"]["rtcheck"]
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.rtcheck] must be a table")
+    unknown = sorted(set(table) - KNOWN_KEYS)
+    if unknown:
+        raise ConfigError(f"{path}: unknown key(s) in [tool.rtcheck]: {', '.join(unknown)}")
+    for key in ("select", "ignore", "paths"):
+        if key in table and not (isinstance(table[key], list) and all(isinstance(x, str) for x in table[key])):
+            raise ConfigError(f"{path}: [tool.rtcheck] {key} must be a list of strings")
+    for key in ("dialect", "fail-on", "format"):
+        if key in table and not isinstance(table[key], str):
+            raise ConfigError(f"{path}: [tool.rtcheck] {key} must be a string")
+    for key in ("jobs", "max-line-bytes"):
+        if key in table and (not isinstance(table[key], int) or isinstance(table[key], bool) or table[key] < 0):
+            raise ConfigError(f"{path}: [tool.rtcheck] {key} must be a non-negative integer")
+    values = dict(table)
+    if "paths" in values:  # relative to the pyproject's folder, not the cwd
+        values["paths"] = [str((path.parent / p)) if not Path(p).is_absolute() else p for p in values["paths"]]
+    return FileConfig(values, path)
+
+
+def default_log_paths(file_config: FileConfig) -> list[str]:
+    """What to read when no path is given: configured ``paths``, else the cwd's log files."""
+    configured = file_config.get("paths")
+    if configured:
+        return list(configured)
+    return ["."]

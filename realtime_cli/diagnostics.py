@@ -1,0 +1,86 @@
+"""Diagnostics and the result of a run: plain, frozen data that reporters render."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(enum.IntEnum):
+    """How serious a finding is. Ordered, so ``sev >= Severity.WARNING`` works."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        """Parse ``error``/``warning``/``info`` (case-insensitive); raise ValueError otherwise."""
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r} (expected error, warning or info)") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One finding, located at a physical line of one input.
+
+    ``line`` and ``col`` are 1-based; ``line`` is 0 for findings about a whole file
+    (for example a file that cannot be opened). ``json_path`` names the offending value
+    inside the event in JSONPath-like form (``$.response.usage.total_tokens``).
+    """
+
+    code: str
+    severity: Severity
+    message: str
+    path: str
+    line: int = 0
+    col: int = 1
+    event_type: str | None = None
+    event_id: str | None = None
+    json_path: str | None = None
+    response_id: str | None = None
+
+    def sort_key(self) -> tuple[int, int, str]:
+        return (self.line, self.col, self.code)
+
+
+@dataclass(slots=True)
+class FileSummary:
+    """Counts for one input file (or stdin)."""
+
+    path: str
+    dialect: str | None = None
+    events: int = 0
+    responses: int = 0
+    readable: bool = True
+
+
+@dataclass(slots=True)
+class Result:
+    """Everything a validation run produced, in input order."""
+
+    files: list[FileSummary] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    elapsed: float = 0.0
+    input_error: bool = False
+    """True when an input could not be read at all (exit code 2)."""
+
+    @property
+    def events(self) -> int:
+        return sum(f.events for f in self.files)
+
+    @property
+    def responses(self) -> int:
+        return sum(f.responses for f in self.files)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for d in self.diagnostics if d.severity == severity)
+
+    def worst(self) -> Severity | None:
+        return max((d.severity for d in self.diagnostics), default=None)

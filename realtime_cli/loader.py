@@ -1,0 +1,450 @@
+"""Bytes -> records: read JSONL / JSON-array logs, unwrap the envelopes real tools write.
+
+Every physical line becomes either a :class:`Record` (one protocol event, or a standalone
+``realtime.response``), a :class:`ParseFailure` (a diagnostic-to-be: the run goes on), or
+nothing (a blank line). Line numbers always name the physical line in the file, also for
+JSON-array files and for gzip input.
+
+Nothing here prints or raises for anything the input can contain.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import re
+import sys
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+
+DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024
+LOG_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
+_READ_CHUNK = 1 << 20
+_BOM = b"\xef\xbb\xbf"
+
+
+class Record:
+    """One protocol event (or standalone ``realtime.response``) and where it came from.
+
+    ``event`` is the unwrapped event dict. ``envelope`` names the log shape it came in
+    (``bare``, ``time-source``, ``direction``, ``agents``, ``cookbook``, ``livekit``,
+    ``lively4``, ``response``). ``direction`` is ``client``/``server`` when the envelope says
+    so, else None. ``ts`` is the envelope's raw timestamp value, if any (see summaries for
+    interpretation). ``audio_bytes`` is filled by the engine for audio payload events: the
+    decoded length, or -1 when the payload is not valid base64.
+    """
+
+    __slots__ = ("audio_bytes", "direction", "envelope", "event", "line", "offset", "path", "ts")
+
+    def __init__(
+        self,
+        path: str,
+        line: int,
+        offset: int,
+        event: dict[str, Any],
+        envelope: str = "bare",
+        direction: str | None = None,
+        ts: Any = None,
+    ) -> None:
+        self.path = path
+        self.line = line
+        self.offset = offset
+        self.event = event
+        self.envelope = envelope
+        self.direction = direction
+        self.ts = ts
+        self.audio_bytes: int | None = None
+
+    @property
+    def type(self) -> Any:
+        return self.event.get("type")
+
+    def __repr__(self) -> str:
+        return f"Record({self.path}:{self.line} {self.envelope} {self.event.get('type')!r})"
+
+
+class ParseFailure:
+    """A line (or file) that could not become a record: carries the diagnostic to emit."""
+
+    __slots__ = ("code", "col", "line", "message", "offset", "path")
+
+    def __init__(
+        self, path: str, line: int, code: str, message: str, col: int = 1, offset: int = 0
+    ) -> None:
+        self.path = path
+        self.line = line
+        self.code = code
+        self.message = message
+        self.col = col
+        self.offset = offset
+
+    def __repr__(self) -> str:
+        return f"ParseFailure({self.path}:{self.line}:{self.col} {self.code} {self.message})"
+
+
+Item = Record | ParseFailure
+
+
+# --------------------------------------------------------------------------- discovery
+
+
+def discover(paths: list[str]) -> Iterator[tuple[str, str | None]]:
+    """Expand CLI paths: directories are searched recursively for log files, sorted.
+
+    Yields ``(path, error)``; ``error`` is None for a path to read, or a message for a path
+    that does not exist or cannot be listed. ``-`` stands for stdin.
+    """
+    for raw in paths:
+        if raw == "-":
+            yield raw, None
+            continue
+        p = Path(raw)
+        try:
+            is_dir = p.is_dir()
+            exists = is_dir or p.exists()
+        except OSError as exc:
+            yield raw, f"cannot access: {exc.strerror or exc}"
+            continue
+        if not exists:
+            yield raw, "no such file or directory"
+        elif is_dir:
+            found: list[str] = []
+            errors: list[tuple[str, str]] = []
+
+            def onerror(exc: OSError, errors: list[tuple[str, str]] = errors) -> None:
+                errors.append((str(exc.filename or raw), f"cannot list: {exc.strerror or exc}"))
+
+            import os
+
+            for root, dirs, files in os.walk(p, onerror=onerror):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in files:
+                    if name.endswith(LOG_SUFFIXES):
+                        found.append(os.path.join(root, name))
+            for f in sorted(found):
+                yield f, None
+            yield from errors
+        else:
+            yield raw, None
+
+
+# --------------------------------------------------------------------------- opening
+
+
+def _open(path: str) -> IO[bytes]:
+    if path == "-":
+        return sys.stdin.buffer
+    raw = open(path, "rb")  # noqa: SIM115 - closed by the caller
+    head = raw.peek(2)[:2] if hasattr(raw, "peek") else b""
+    if head == b"\x1f\x8b" or path.endswith(".gz"):
+        # BufferedReader over GzipFile: line iteration in C instead of gzip's Python readline.
+        return io.BufferedReader(gzip.GzipFile(fileobj=raw, mode="rb"), buffer_size=_READ_CHUNK)
+    return raw
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"non-standard JSON token {name}")
+
+
+def parse_json(data: bytes) -> tuple[Any, str | None, str | None]:
+    """Parse one JSON document. Returns ``(value, code, message)``; code None on success.
+
+    orjson first (fast path). It refuses integers beyond 64 bits, which are valid JSON; those
+    documents are re-parsed with the standard library so the event is still validated.
+    """
+    try:
+        return orjson.loads(data), None, None
+    except orjson.JSONDecodeError as exc:
+        msg = str(exc)
+    # Slow path: classify the failure precisely, or recover (big integers).
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, "RT002", f"invalid UTF-8 at byte {exc.start + 1}"
+    if "\x00" in text and "recursion" not in msg:
+        pos = text.index("\x00")
+        return None, "RT001", f"NUL byte at column {pos + 1}"
+    try:
+        value = json.loads(text, parse_constant=_reject_constant)
+    except ValueError as exc:
+        if str(exc).startswith("non-standard JSON token"):
+            return None, "RT010", f"{exc}; JSON has no NaN or Infinity"
+        if isinstance(exc, json.JSONDecodeError):
+            return None, "RT001", f"invalid JSON: {exc.msg} (column {exc.colno})"
+        return None, "RT001", f"invalid JSON: {exc}"
+    except RecursionError:
+        return None, "RT001", "invalid JSON: nesting too deep"
+    return value, None, None
+
+
+def _col_from_message(message: str) -> int:
+    m = re.search(r"\(column (\d+)\)", message)
+    return int(m.group(1)) if m else 1
+
+
+# --------------------------------------------------------------------------- envelopes
+
+
+def unwrap(obj: dict[str, Any]) -> tuple[dict[str, Any] | None, str, str | None, Any, str | None]:
+    """Find the protocol event inside one log record.
+
+    Returns ``(event, envelope, direction, ts, problem)``. ``event`` is None when the record
+    holds no event; ``problem`` then says why, and ``envelope`` is ``synthetic`` for logger
+    entries that are legitimately not events (realtime-agents history entries) or
+    ``unknown`` for records of no known shape.
+    """
+    if "type" in obj and "event_id" in obj:
+        return obj, "bare", None, obj.get("timestamp"), None  # the common case, first
+    ev = obj.get("event")
+    if isinstance(ev, dict):
+        if "source" in obj and "time" in obj:
+            return ev, "time-source", _direction(obj.get("source")), obj.get("time"), None
+        if "direction" in obj:
+            return ev, "direction", _direction(obj.get("direction")), obj.get("timestamp"), None
+        if "turn_index" in obj or "event_index" in obj or "event_time_ms" in obj or "type" in obj:
+            ts = obj.get("event_time_ms")
+            return ev, "cookbook", _direction(obj.get("source")), ts, None
+        return ev, "time-source", _direction(obj.get("source")), obj.get("time", obj.get("timestamp")), None
+    lk = obj.get("lk.pii.event")
+    if isinstance(lk, dict):
+        msg = obj.get("message")
+        direction = "client" if msg == ">>>" else "server" if msg == "<<<" else None
+        return lk, "livekit", direction, obj.get("timestamp"), None
+    if "eventData" in obj and "eventName" in obj:
+        data = obj.get("eventData")
+        direction = _direction(obj.get("direction"))
+        if isinstance(data, dict) and isinstance(data.get("type"), str) and "." in data["type"]:
+            return data, "agents", direction, obj.get("timestamp"), None
+        return None, "synthetic", direction, obj.get("timestamp"), (
+            f"realtime-agents entry {str(obj.get('eventName'))[:80]!r} is not a protocol event"
+        )
+    if obj.get("type") == "realtime" and "data" in obj:
+        data = obj.get("data")
+        if isinstance(data, dict):
+            return data, "lively4", None, obj.get("timestamp"), None
+        return None, "unknown", None, obj.get("timestamp"), "lively4 record whose `data` is not an object"
+    if obj.get("object") == "realtime.response":
+        return obj, "response", "server", None, None
+    if "type" in obj:
+        return obj, "bare", None, obj.get("timestamp"), None
+    return None, "unknown", None, None, "record matches no known log shape and has no `type`"
+
+
+def _direction(value: Any) -> str | None:
+    if value in ("client", "server"):
+        return str(value)
+    if value in ("sent", "outgoing", "out", ">>>"):
+        return "client"
+    if value in ("received", "incoming", "in", "<<<"):
+        return "server"
+    return None
+
+
+def _to_items(path: str, line: int, offset: int, value: Any) -> Iterator[Item]:
+    if not isinstance(value, dict):
+        kind = type(value).__name__ if value is not None else "null"
+        kind = {"list": "array", "str": "string", "int": "number", "float": "number", "bool": "boolean"}.get(kind, kind)
+        yield ParseFailure(path, line, "RT004", f"expected a JSON object, got {kind}", offset=offset)
+        return
+    event, envelope, direction, ts, problem = unwrap(value)
+    if event is None:
+        code = "RT011" if envelope == "synthetic" else "RT009"
+        yield ParseFailure(path, line, code, problem or "no event", offset=offset)
+        return
+    yield Record(path, line, offset, event, envelope, direction, ts)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def iter_file(path: str, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES) -> Iterator[Item]:
+    """Yield the records and parse failures of one input, in order. Never raises for bad input.
+
+    ``path`` ``-`` reads stdin. A file whose first non-blank byte is ``[`` is read as one
+    JSON array of records when it parses as one; otherwise it is read line by line.
+    """
+    try:
+        stream = _open(path)
+    except OSError as exc:
+        yield ParseFailure(path, 0, "RT006", f"cannot open: {exc.strerror or exc}")
+        return
+    try:
+        yield from _iter_stream(path, stream, max_line_bytes)
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+
+
+def _iter_stream(path: str, stream: IO[bytes], max_line_bytes: int) -> Iterator[Item]:
+    lineno = 0
+    offset = 0
+    first = True
+    saw_content = False
+    readline = stream.readline
+    try:
+        while True:
+            raw = readline(max_line_bytes + 1)
+            if not raw:
+                break
+            lineno += 1
+            start = offset
+            offset += len(raw)
+            if len(raw) > max_line_bytes and not raw.endswith(b"\n"):
+                # Oversized: drain the rest of the line without holding it.
+                size = len(raw)
+                while True:
+                    more = readline(_READ_CHUNK)
+                    size += len(more)
+                    offset += len(more)
+                    if not more or more.endswith(b"\n"):
+                        break
+                yield ParseFailure(
+                    path, lineno, "RT003",
+                    f"line is {size} bytes, over the limit of {max_line_bytes} bytes; skipped",
+                    offset=start,
+                )
+                first = False
+                saw_content = True
+                continue
+            if first:
+                first = False
+                if raw.startswith(_BOM):
+                    raw = raw[3:]
+                stripped = raw.lstrip()
+                if stripped.startswith(b"[") and not _looks_like_one_line_array(raw):
+                    yield from _iter_array(path, stream, raw, lineno, start)
+                    return
+                if b"\x00" in raw[:512] and _looks_binary(raw[:512]):
+                    yield ParseFailure(path, lineno, "RT012", "input looks binary (NUL bytes), not a JSON log; skipped", offset=start)
+                    return
+            body = raw.strip()
+            if not body:
+                continue
+            saw_content = True
+            try:
+                value = orjson.loads(body)
+            except orjson.JSONDecodeError:
+                value, code, msg = parse_json(body)
+                if code is not None:
+                    assert msg is not None
+                    yield ParseFailure(path, lineno, code, msg, col=_col_from_message(msg), offset=start)
+                    continue
+            if type(value) is dict and "type" in value and "event_id" in value:
+                yield Record(path, lineno, start, value, "bare", None, value.get("timestamp"))
+            else:
+                yield from _to_items(path, lineno, start, value)
+    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        yield ParseFailure(path, lineno + 1, "RT007", f"compressed input is truncated or corrupt ({exc}); the rest is lost")
+        return
+    except OSError as exc:
+        yield ParseFailure(path, lineno + 1, "RT006", f"read error: {exc.strerror or exc}")
+        return
+    if not saw_content:
+        yield ParseFailure(path, 0, "RT008", "no events: the input is empty or blank")
+
+
+def _looks_binary(head: bytes) -> bool:
+    return head.count(b"\x00") > 2 or not head.lstrip().startswith((b"{", b"["))
+
+
+def _looks_like_one_line_array(first_line: bytes) -> bool:
+    """A first line that is a complete array on its own is a (bad) JSONL line, not an array file."""
+    body = first_line.strip()
+    if not body.endswith(b"]"):
+        return False
+    try:
+        orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return False
+    return True
+
+
+# A whole-file JSON array: scan element boundaries so each element keeps its physical line.
+_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{},]', re.S)
+
+
+def _iter_array(path: str, stream: IO[bytes], first: bytes, first_line: int, base: int) -> Iterator[Item]:
+    data = first + stream.read()
+    depth = 0
+    elem_start: int | None = None
+    saw = False
+    pos = data.index(b"[")
+    ended = False
+    counted = (0, first_line)  # (offset, line) already counted: keeps line numbering linear
+
+    def line_of(at: int) -> int:
+        nonlocal counted
+        off, ln = counted
+        ln += data.count(b"\n", off, at)
+        counted = (at, ln)
+        return ln
+
+    m = None
+    for m in _TOKENS.finditer(data, pos):
+        tok = m.group()
+        c = tok[:1]
+        if c == b'"':
+            if depth == 1 and elem_start is None:
+                elem_start = m.start()
+            continue
+        if c in (b"[", b"{"):
+            depth += 1
+            if depth == 2 and elem_start is None:
+                elem_start = m.start()
+            continue
+        if c in (b"]", b"}"):
+            depth -= 1
+            if depth == 0:
+                if elem_start is None:
+                    elem_start = _first_nonspace(data, pos + 1, m.start())
+                if elem_start is not None:
+                    yield from _array_elem(path, data, elem_start, m.start(), line_of(elem_start), base)
+                    saw = True
+                ended = True
+                break
+            continue
+        # comma
+        if depth == 1:
+            if elem_start is None:
+                elem_start = _first_nonspace(data, pos + 1, m.start())
+            if elem_start is not None:
+                yield from _array_elem(path, data, elem_start, m.start(), line_of(elem_start), base)
+                saw = True
+            elem_start = None
+            pos = m.start()
+    if not ended or m is None:
+        line = first_line + data.count(b"\n", 0, len(data.rstrip()))
+        yield ParseFailure(path, line, "RT001", "JSON array is not closed: the file is truncated", offset=base + len(data))
+    elif data[m.end():].strip():
+        line = first_line + data.count(b"\n", 0, m.end())
+        yield ParseFailure(path, line, "RT001", "unexpected content after the closing ] of the JSON array", offset=base + m.end())
+    elif not saw:
+        yield ParseFailure(path, 0, "RT008", "no events: the JSON array is empty")
+
+
+def _first_nonspace(data: bytes, start: int, end: int) -> int | None:
+    seg = data[start:end]
+    stripped = seg.lstrip()
+    if not stripped:
+        return None
+    return start + (len(seg) - len(stripped))
+
+
+def _array_elem(path: str, data: bytes, start: int, end: int, line: int, base: int) -> Iterator[Item]:
+    chunk = data[start:end].strip()
+    if not chunk:
+        return
+    value, code, msg = parse_json(chunk)
+    if code is not None:
+        assert msg is not None
+        yield ParseFailure(path, line, code, msg, offset=base + start)
+        return
+    yield from _to_items(path, line, base + start, value)

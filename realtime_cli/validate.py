@@ -1,0 +1,311 @@
+"""The validation engine: one streaming pass per input, schema checks plus consistency rules.
+
+Hot path: orjson per line (in the loader), one compiled jsonschema-rs validator per event type
+picked by a dict lookup on ``type``, ``is_valid`` first; only events that fail go to the
+pure-Python explaining path (:mod:`realtime_cli.explain`).
+"""
+
+from __future__ import annotations
+
+import binascii
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from realtime_cli import dialect as dl
+from realtime_cli import rules, schema_store
+from realtime_cli.collector import Collector
+from realtime_cli.consistency import ConsistencyChecker
+from realtime_cli.diagnostics import Diagnostic, FileSummary, Result, Severity
+from realtime_cli.explain import explain
+from realtime_cli.loader import DEFAULT_MAX_LINE_BYTES, ParseFailure, Record, discover, iter_file
+
+# While the dialect is unknown, records wait in a bounded buffer for a strong signal.
+_PENDING_MAX_RECORDS = 2000
+_PENDING_MAX_BYTES = 8 * 1024 * 1024
+
+# Events whose base64 audio payload is digested (decoded length) for the consistency rules.
+AUDIO_FIELDS = {
+    "response.audio.delta": "delta",
+    "response.output_audio.delta": "delta",
+    "input_audio_buffer.append": "audio",
+}
+_RESPONSE_CARRIERS = frozenset({"response.created", "response.done"})
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Everything that shapes a validation run; built by the CLI or the public API."""
+
+    dialect: str = "auto"
+    enabled: frozenset[str] = frozenset(rules.RULES)
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
+    jobs: int = 1
+
+
+class _Validators:
+    """Per-dialect lookup tables: event type -> compiled validator (built lazily)."""
+
+    def __init__(self) -> None:
+        self._fast: dict[tuple[str, str], tuple[str, Any] | None] = {}
+
+    def get(self, dialect: str, event_type: str) -> tuple[str, Any] | None:
+        key = (dialect, event_type)
+        try:
+            return self._fast[key]
+        except KeyError:
+            pass
+        entry = schema_store.event_entry(dialect, event_type)
+        found = None
+        if entry is not None:
+            sid = schema_store.schema_id(entry["schema"])
+            found = (sid, schema_store.fast_validator(sid))
+        self._fast[key] = found
+        return found
+
+    def response(self, dialect: str) -> tuple[str, Any]:
+        key = (dialect, "realtime.response")
+        hit = self._fast.get(key)
+        if hit is None:
+            sid = schema_store.object_schema_id(dialect, "realtime.response")
+            hit = (sid, schema_store.fast_validator(sid))
+            self._fast[key] = hit
+        return hit
+
+
+_VALIDATORS = _Validators()
+
+
+def audio_length(payload: Any) -> int:
+    """Decoded byte length of a base64 audio payload, or -1 if it is not valid base64."""
+    if not isinstance(payload, str):
+        return -1
+    try:
+        return len(binascii.a2b_base64(payload, strict_mode=True))
+    except (binascii.Error, ValueError):
+        return -1
+
+
+class FileValidator:
+    """Validates one input stream; feed records in order, then call :meth:`finish`."""
+
+    def __init__(self, path: str, config: Config) -> None:
+        self.path = path
+        self.config = config
+        self.out = Collector(path, config.enabled)
+        self.summary = FileSummary(path)
+        self.checker = ConsistencyChecker(self.out)
+        self.dialect: str | None = None if config.dialect == "auto" else config.dialect
+        self.forced = self.dialect is not None
+        self._pending: list[Record] = []
+        self._pending_bytes = 0
+        self._mixed_reported = False
+        self._first_signal: tuple[str, int] | None = None
+        self._undetermined = False
+        self._response_ids: set[str] = set()
+
+    # ------------------------------------------------------------------ input
+
+    def add(self, item: Record | ParseFailure) -> None:
+        if type(item) is not Record:
+            assert isinstance(item, ParseFailure)
+            self.out.emit(item.code, item.message, line=item.line, col=item.col)
+            return
+        rec = item
+        self.summary.events += 1
+        ev = rec.event
+        etype = ev.get("type")
+        if rec.envelope == "response":
+            etype = "realtime.response"
+        elif type(etype) is not str:
+            what = "no `type` field" if etype is None else f"`type` is {type(etype).__name__}, not a string"
+            self.out.emit("RT005", f"event has {what}", line=rec.line, event=ev, json_path="$.type")
+            return
+        field = AUDIO_FIELDS.get(etype)
+        if field is not None:
+            rec.audio_bytes = audio_length(ev.get(field))
+        if self.dialect is None:
+            sig = dl.strong_signal(ev, etype)
+            if sig is None:
+                self._pending.append(rec)
+                self._pending_bytes += 256 + (rec.audio_bytes or 0)
+                if len(self._pending) >= _PENDING_MAX_RECORDS or self._pending_bytes >= _PENDING_MAX_BYTES:
+                    self._decide_without_signal()
+                return
+            self.dialect = sig
+            self._first_signal = (sig, rec.line)
+            self._flush()
+        self._check(rec, etype)
+
+    def finish(self) -> tuple[FileSummary, list[Diagnostic]]:
+        if self.dialect is None and self._pending:
+            self._decide_without_signal()
+        self.checker.finish()
+        self.summary.dialect = None if self._undetermined else self.dialect
+        self.summary.responses = len(self._response_ids)
+        diags = sorted(self.out.diagnostics, key=Diagnostic.sort_key)
+        return self.summary, diags
+
+    # ------------------------------------------------------------------ dialect
+
+    def _decide_without_signal(self) -> None:
+        for rec in self._pending:
+            t = rec.event.get("type")
+            sig = dl.weak_signal(rec.event, t) if isinstance(t, str) else None
+            if sig is not None:
+                self.dialect = sig
+                self._first_signal = (sig, rec.line)
+                break
+        else:
+            self._undetermined = True
+            self.dialect = dl.GA
+            if self._pending:
+                self.out.emit(
+                    "RT203",
+                    "nothing in this log tells beta from GA; events were checked against both dialects",
+                    line=0,
+                )
+        self._flush()
+
+    def _flush(self) -> None:
+        pending, self._pending, self._pending_bytes = self._pending, [], 0
+        for rec in pending:
+            etype = "realtime.response" if rec.envelope == "response" else rec.event["type"]
+            self._check(rec, etype)
+
+    # ------------------------------------------------------------------ checks
+
+    def _check(self, rec: Record, etype: str) -> None:
+        dialect = self.dialect
+        assert dialect is not None
+        ev = rec.event
+        if etype == "realtime.response":
+            self._check_response_object(rec, dialect)
+            self.checker.feed(rec, dialect)
+            return
+        sig = dl.strong_signal(ev, etype)
+        use = dialect
+        if sig is not None and sig != dialect:
+            use = sig
+            self._report_mixed(rec, etype, sig)
+        found = _VALIDATORS.get(use, etype)
+        if found is None:
+            other = dl.GA if use == dl.BETA else dl.BETA
+            if etype in dl.LEGACY_EVENTS:
+                self.out.emit("RT103", f"legacy event name `{etype}` (early WebRTC beta)", line=rec.line, event=ev)
+                found = _VALIDATORS.get(use, etype) or _VALIDATORS.get(other, etype)
+            else:
+                found = _VALIDATORS.get(other, etype)
+                if found is None:
+                    self.out.emit("RT102", f"unknown event type {_q(etype)}", line=rec.line, event=ev, json_path="$.type")
+            if found is None:
+                self.checker.feed(rec, dialect)
+                return
+        sid, validator = found
+        if not validator.is_valid(ev):
+            if self._undetermined and self._valid_in_other(use, etype, ev):
+                pass
+            else:
+                self._explain(rec, sid, ev, "RT101")
+        if etype in _RESPONSE_CARRIERS:
+            resp = ev.get("response")
+            if isinstance(resp, dict) and isinstance(resp.get("id"), str):
+                self._response_ids.add(resp["id"])
+        self.checker.feed(rec, dialect)
+
+    def _valid_in_other(self, use: str, etype: str, ev: dict[str, Any]) -> bool:
+        other = dl.GA if use == dl.BETA else dl.BETA
+        alt = _VALIDATORS.get(other, etype)
+        return alt is not None and bool(alt[1].is_valid(ev))
+
+    def _check_response_object(self, rec: Record, dialect: str) -> None:
+        ev = rec.event
+        use = dl.response_dialect(ev) or dialect
+        if isinstance(ev.get("id"), str):
+            self._response_ids.add(ev["id"])
+        sid, validator = _VALIDATORS.response(use)
+        if not validator.is_valid(ev):
+            self._explain(rec, sid, ev, "RT104", response_id=ev.get("id") if isinstance(ev.get("id"), str) else None)
+
+    def _explain(self, rec: Record, sid: str, ev: dict[str, Any], code: str, response_id: str | None = None) -> None:
+        if not self.out.wants(code):
+            return
+        problems = explain(sid, ev)
+        if not problems:  # engines disagree: never drop the finding silently
+            problems = [("$", "does not match its schema")]
+        if response_id is None:
+            resp = ev.get("response")
+            if isinstance(resp, dict) and isinstance(resp.get("id"), str):
+                response_id = resp["id"]
+            elif isinstance(ev.get("response_id"), str):
+                response_id = ev["response_id"]
+        for jpath, message in problems:
+            self.out.emit(code, f"{message} at {jpath}", line=rec.line, event=ev, json_path=jpath, response_id=response_id)
+
+    def _report_mixed(self, rec: Record, etype: str, sig: str) -> None:
+        if self._mixed_reported:
+            return
+        self._mixed_reported = True
+        first = self._first_signal
+        where = f" (the log was {first[0]} from line {first[1]})" if first else ""
+        self.out.emit(
+            "RT201",
+            f"`{etype}` is a {sig} event in a {self.dialect} log{where}; mixed logs are reported, not guessed",
+            line=rec.line,
+            event=rec.event,
+        )
+
+
+def _q(text: str) -> str:
+    from realtime_cli.explain import short
+
+    return short(text, 80)
+
+
+def validate_stream(path: str, items: Iterable[Record | ParseFailure], config: Config) -> tuple[FileSummary, list[Diagnostic]]:
+    """Validate an already-loaded sequence of records and failures as one input."""
+    fv = FileValidator(path, config)
+    for item in items:
+        fv.add(item)
+    return fv.finish()
+
+
+def validate_file(path: str, config: Config) -> tuple[FileSummary, list[Diagnostic]]:
+    """Validate one file (``-`` for stdin)."""
+    return validate_stream(path, iter_file(path, config.max_line_bytes), config)
+
+
+def iter_inputs(paths: list[str], config: Config) -> Iterator[tuple[FileSummary, list[Diagnostic]]]:
+    """Validate each input in order; paths that cannot be read yield a summary marked unreadable."""
+    for path, error in discover(paths):
+        if error is not None:
+            summary = FileSummary(path, readable=False)
+            diag = Diagnostic("RT006", rules.RULES["RT006"].severity, error, path)
+            yield summary, [diag] if "RT006" in config.enabled else []
+            continue
+        summary, diags = validate_file(path, config)
+        if any(d.code == "RT006" and d.line == 0 for d in diags):
+            summary.readable = False
+        yield summary, diags
+
+
+def run(paths: list[str], config: Config) -> Result:
+    """Validate every input and return the whole result."""
+    started = time.perf_counter()
+    result = Result()
+    for summary, diags in iter_inputs(paths, config):
+        result.files.append(summary)
+        result.diagnostics.extend(diags)
+        if not summary.readable:
+            result.input_error = True
+    result.elapsed = time.perf_counter() - started
+    return result
+
+
+def exit_code(result: Result, fail_on: Severity) -> int:
+    """0 clean, 1 findings at or above ``fail_on``, 2 when an input could not be read."""
+    if result.input_error:
+        return 2
+    worst = result.worst()
+    return 1 if worst is not None and worst >= fail_on else 0
