@@ -44,7 +44,7 @@ _RULES: tuple[Rule, ...] = (
     # RT2xx: dialect
     Rule("RT201", "mixed-dialects", E, "A log mixes beta and GA events; the dialect was not guessed."),
     Rule("RT202", "wrong-dialect-parameter", E, "A client parameter that belongs to the other dialect."),
-    Rule("RT203", "undetermined-dialect", I, "Nothing in the log tells beta from GA; shared events checked against both."),
+    Rule("RT203", "undetermined-dialect", I, "Nothing tells beta from GA and an event is valid in only one; shared events checked against both."),
     # RT3xx: response lifecycle
     Rule("RT301", "response-never-done", E, "A response.created has no later response.done."),
     Rule("RT302", "duplicate-response-done", E, "More than one response.done for the same response id."),

@@ -103,6 +103,7 @@ class FileValidator:
         self._mixed_reported = False
         self._first_signal: tuple[str, int] | None = None
         self._undetermined = False
+        self._undetermined_noted = False
         self._response_ids: set[str] = set()
 
     # ------------------------------------------------------------------ input
@@ -158,14 +159,9 @@ class FileValidator:
                 self._first_signal = (sig, rec.line)
                 break
         else:
+            # Nothing tells: shared events are accepted when valid in either dialect.
             self._undetermined = True
             self.dialect = dl.GA
-            if self._pending:
-                self.out.emit(
-                    "RT203",
-                    "nothing in this log tells beta from GA; events were checked against both dialects",
-                    line=0,
-                )
         self._flush()
 
     def _flush(self) -> None:
@@ -205,7 +201,7 @@ class FileValidator:
         sid, validator = found
         if not validator.is_valid(ev):
             if self._undetermined and self._valid_in_other(use, etype, ev):
-                pass
+                self._note_undetermined(rec, etype, use)
             else:
                 self._explain(rec, sid, ev, "RT101")
         if etype in _RESPONSE_CARRIERS:
@@ -213,6 +209,19 @@ class FileValidator:
             if isinstance(resp, dict) and isinstance(resp.get("id"), str):
                 self._response_ids.add(resp["id"])
         self.checker.feed(rec, dialect)
+
+    def _note_undetermined(self, rec: Record, etype: str, failed: str) -> None:
+        if self._undetermined_noted:
+            return
+        self._undetermined_noted = True
+        other = dl.GA if failed == dl.BETA else dl.BETA
+        self.out.emit(
+            "RT203",
+            f"nothing in this log tells beta from GA, and `{etype}` is valid only as {other}; "
+            "shared events are checked against both dialects (use --dialect to choose)",
+            line=rec.line,
+            event=rec.event,
+        )
 
     def _valid_in_other(self, use: str, etype: str, ev: dict[str, Any]) -> bool:
         other = dl.GA if use == dl.BETA else dl.BETA
