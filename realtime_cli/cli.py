@@ -90,9 +90,20 @@ def resolve_paths(paths: list[str] | None, file_config: Any) -> list[str]:
 
     if paths:
         return paths
-    if not sys.stdin.isatty() and os.environ.get("RTCHECK_NO_STDIN") != "1":
+    if stdin_is_piped():
         return ["-"]
     return default_log_paths(file_config)
+
+
+def stdin_is_piped() -> bool:
+    """True when stdin is a pipe or a redirected file (not a terminal, not /dev/null)."""
+    import stat
+
+    try:
+        mode = os.fstat(sys.stdin.fileno()).st_mode
+    except (OSError, ValueError, AttributeError):
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISREG(mode)
 
 
 @app.command()

@@ -281,8 +281,20 @@ def validate_stream(path: str, items: Iterable[Record | ParseFailure], config: C
 
 
 def validate_file(path: str, config: Config) -> tuple[FileSummary, list[Diagnostic]]:
-    """Validate one file (``-`` for stdin)."""
-    return validate_stream(path, iter_file(path, config.max_line_bytes), config)
+    """Validate one file (``-`` for stdin, reported as ``<stdin>``)."""
+    items: Iterable[Record | ParseFailure] = iter_file(path, config.max_line_bytes)
+    if path == "-":
+        items = (_rename(i, STDIN_NAME) for i in items)
+        path = STDIN_NAME
+    return validate_stream(path, items, config)
+
+
+STDIN_NAME = "<stdin>"
+
+
+def _rename(item: Record | ParseFailure, name: str) -> Record | ParseFailure:
+    item.path = name
+    return item
 
 
 def iter_inputs(paths: list[str], config: Config) -> Iterator[tuple[FileSummary, list[Diagnostic]]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
-from realtime_cli import rules
 from realtime_cli.diagnostics import Diagnostic, Result, Severity
 from realtime_cli.safety import clean
 
@@ -47,16 +46,16 @@ class TextReporter:
         n_files = len(result.files)
         summary = Text()
         summary.append(
-            f"Checked {n_files} file{'s' if n_files != 1 else ''}, {result.events} events, "
-            f"{result.responses} responses in {result.elapsed:.2f}s: "
+            f"Checked {plural(n_files, 'file')}, {plural(result.events, 'event')}, "
+            f"{plural(result.responses, 'response')} in {result.elapsed:.2f}s: "
         )
-        summary.append(f"{errors} error{'s' if errors != 1 else ''}", style="bold red" if errors else "green")
-        summary.append(f", {warnings} warning{'s' if warnings != 1 else ''}", style="yellow" if warnings else "")
+        summary.append(plural(errors, "error"), style="bold red" if errors else "green")
+        summary.append(f", {plural(warnings, 'warning')}", style="yellow" if warnings else "")
         summary.append(f", {infos} info")
         if result.diagnostics:
             c.print()
         c.print(summary, soft_wrap=True, highlight=False)
 
 
-def rule_name(code: str) -> str:
-    return rules.RULES[code].name
+def plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
