@@ -158,11 +158,17 @@ def validate(
 
 @app.command("rules")
 def list_rules(
-    output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    output_format: Annotated[str, typer.Option("--format", "-f", help="text, json or markdown.")] = "text",
 ) -> None:
-    """List every rule code with its severity and summary."""
+    """List every rule code with its severity and summary (text, json or markdown)."""
     from realtime_cli import rules
 
+    if output_format == "markdown":
+        sys.stdout.write("| code | name | severity | what it means |\n| --- | --- | --- | --- |\n")
+        for r in rules.RULES.values():
+            summary = r.summary.replace("|", "\\|")
+            sys.stdout.write(f"| `{r.code}` | {r.name} | {r.severity.label} | {summary} |\n")
+        return
     if output_format == "json":
         import orjson
 
@@ -170,7 +176,7 @@ def list_rules(
         sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
         return
     if output_format != "text":
-        fail("--format must be text or json")
+        fail("--format must be text, json or markdown")
     from rich.table import Table
 
     table = Table("code", "name", "severity", "summary", box=None)
