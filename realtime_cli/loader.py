@@ -10,10 +10,13 @@ Nothing here prints or raises for anything the input can contain.
 
 from __future__ import annotations
 
+import errno
 import gzip
 import io
 import json
+import os
 import re
+import stat
 import sys
 import zlib
 from collections.abc import Iterator
@@ -97,7 +100,10 @@ def discover(paths: list[str]) -> Iterator[tuple[str, str | None]]:
     """Expand CLI paths: directories are searched recursively for log files, sorted.
 
     Yields ``(path, error)``; ``error`` is None for a path to read, or a message for a path
-    that does not exist or cannot be listed. ``-`` stands for stdin.
+    that does not exist or cannot be listed. ``-`` stands for stdin. Inside a directory only
+    regular files are read: a FIFO or socket named ``*.jsonl`` would block the run forever,
+    and a dangling symlink cannot be opened, so both are reported instead. A path named on
+    the command line is always opened (``<(zcat log.gz)`` is a pipe, and meant).
     """
     for raw in paths:
         if raw == "-":
@@ -113,35 +119,51 @@ def discover(paths: list[str]) -> Iterator[tuple[str, str | None]]:
         if not exists:
             yield raw, "no such file or directory"
         elif is_dir:
-            found: list[str] = []
-            errors: list[tuple[str, str]] = []
-
-            def onerror(exc: OSError, errors: list[tuple[str, str]] = errors) -> None:
-                errors.append((str(exc.filename or raw), f"cannot list: {exc.strerror or exc}"))
-
-            import os
-
-            for root, dirs, files in os.walk(p, onerror=onerror):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in files:
-                    if name.endswith(LOG_SUFFIXES):
-                        found.append(os.path.join(root, name))
-            for f in sorted(found):
-                yield f, None
-            yield from errors
+            yield from _walk(raw)
         else:
             yield raw, None
+
+
+def _walk(top: str) -> Iterator[tuple[str, str | None]]:
+    found: list[tuple[str, str | None]] = []
+
+    def onerror(exc: OSError) -> None:
+        found.append((str(exc.filename or top), f"cannot list: {exc.strerror or exc}"))
+
+    for root, dirs, files in os.walk(top, onerror=onerror):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in files:
+            if not name.endswith(LOG_SUFFIXES):
+                continue
+            full = os.path.join(root, name)
+            try:
+                mode = os.stat(full).st_mode
+            except OSError as exc:
+                found.append((full, f"cannot open: {exc.strerror or exc}"))
+                continue
+            if stat.S_ISREG(mode):
+                found.append((full, None))
+            else:
+                found.append((full, "not a regular file (a FIFO, socket or device); skipped"))
+    found.sort(key=lambda item: item[0])
+    yield from found
 
 
 # --------------------------------------------------------------------------- opening
 
 
 def _open(path: str) -> IO[bytes]:
+    raw: IO[bytes]
     if path == "-":
-        return sys.stdin.buffer
-    raw = open(path, "rb")  # noqa: SIM115 - closed by the caller
-    head = raw.peek(2)[:2] if hasattr(raw, "peek") else b""
-    if head == b"\x1f\x8b" or path.endswith(".gz"):
+        if sys.stdin is None:  # started with stdin closed (`<&-`)
+            raise OSError(errno.EBADF, "standard input is closed")
+        raw = sys.stdin.buffer
+        name = ""
+    else:
+        raw = open(path, "rb")  # noqa: SIM115 - closed by the caller
+        name = path
+    head = raw.peek(2)[:2] if isinstance(raw, io.BufferedReader) else b""
+    if head == b"\x1f\x8b" or name.endswith(".gz"):
         # BufferedReader over GzipFile: line iteration in C instead of gzip's Python readline.
         return io.BufferedReader(gzip.GzipFile(fileobj=raw, mode="rb"), buffer_size=_READ_CHUNK)
     return raw
@@ -149,45 +171,132 @@ def _open(path: str) -> IO[bytes]:
 
 # --------------------------------------------------------------------------- parsing
 
+# orjson refuses documents nested deeper than this; deeper ones are reported, not re-parsed
+# (the standard library would hit Python's recursion limit at about the same depth).
+MAX_DEPTH = 1024
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"non-standard JSON token {name}")
+
+class _Failed:
+    """Sentinel: the document could not be parsed (``None`` is a valid JSON value)."""
+
+
+FAILED: Any = _Failed()
+
+Problem = tuple[str, str, int]
+"""``(code, message, column)`` of one parse problem."""
 
 
 def parse_json(data: bytes) -> tuple[Any, str | None, str | None]:
     """Parse one JSON document. Returns ``(value, code, message)``; code None on success.
 
-    orjson first (fast path). It refuses integers beyond 64 bits, which are valid JSON; those
-    documents are re-parsed with the standard library so the event is still validated.
+    On a hard failure ``value`` is None and ``code`` names the rule. A document that parses
+    with a warning (NaN/Infinity, lone surrogates) returns its value *and* the warning.
     """
-    try:
-        return orjson.loads(data), None, None
-    except orjson.JSONDecodeError as exc:
-        msg = str(exc)
-    # Slow path: classify the failure precisely, or recover (big integers).
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return None, "RT002", f"invalid UTF-8 at byte {exc.start + 1}"
-    if "\x00" in text and "recursion" not in msg:
-        pos = text.index("\x00")
-        return None, "RT001", f"NUL byte at column {pos + 1}"
-    try:
-        value = json.loads(text, parse_constant=_reject_constant)
-    except ValueError as exc:
-        if str(exc).startswith("non-standard JSON token"):
-            return None, "RT010", f"{exc}; JSON has no NaN or Infinity"
-        if isinstance(exc, json.JSONDecodeError):
-            return None, "RT001", f"invalid JSON: {exc.msg} (column {exc.colno})"
-        return None, "RT001", f"invalid JSON: {exc}"
-    except RecursionError:
-        return None, "RT001", "invalid JSON: nesting too deep"
+    value, problems = parse_slow(data)
+    if problems:
+        code, msg, _col = problems[0]
+        return (None if value is FAILED else value), code, msg
     return value, None, None
 
 
-def _col_from_message(message: str) -> int:
-    m = re.search(r"\(column (\d+)\)", message)
+def parse_slow(data: bytes) -> tuple[Any, list[Problem]]:
+    """The slow path for a document orjson rejected: classify the failure precisely, or recover.
+
+    Returns ``(value, problems)``. ``value`` is :data:`FAILED` when nothing usable came out;
+    otherwise the document is still validated and ``problems`` holds warnings about it:
+
+    * ``NaN``/``Infinity`` (not JSON, but Python and some loggers write them): RT010, kept
+      as float so the event is still checked.
+    * numbers orjson cannot hold (beyond a double): re-parsed with the standard library.
+    * ``\\ud800``-style lone surrogate escapes: valid JSON grammar but not text; replaced with
+      U+FFFD (RT010) so no later UTF-8 encoder (reporters, jsonschema-rs) can fail on them.
+
+    Never raises for any input.
+    """
+    try:
+        return orjson.loads(data), []
+    except orjson.JSONDecodeError as exc:
+        msg = str(exc)
+        ocol = _orjson_col(msg)
+    if "depth limit" in msg or "recursion" in msg:
+        return FAILED, [("RT001", f"invalid JSON: nested deeper than {MAX_DEPTH} levels", ocol)]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return FAILED, [("RT002", f"invalid UTF-8 at byte {exc.start + 1} (0x{data[exc.start]:02x})", exc.start + 1)]
+    if "\x00" in text:
+        pos = text.index("\x00")
+        return FAILED, [("RT001", f"invalid JSON: NUL byte at column {pos + 1}", pos + 1)]
+    constants: list[str] = []
+
+    def on_constant(name: str) -> float:
+        constants.append(name)
+        return float(name)
+
+    try:
+        value = json.loads(text, parse_constant=on_constant)
+    except json.JSONDecodeError as exc:
+        return FAILED, [("RT001", f"invalid JSON: {exc.msg} (column {exc.colno})", exc.colno)]
+    except RecursionError:
+        return FAILED, [("RT001", f"invalid JSON: nested deeper than {MAX_DEPTH} levels", ocol)]
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        return FAILED, [("RT001", f"invalid JSON: {str(exc).split(';')[0][:200]}", ocol)]
+    problems: list[Problem] = []
+    if constants:
+        names = ", ".join(sorted(set(constants)))
+        problems.append(("RT010", f"non-standard JSON token(s) {names}: JSON has no NaN or Infinity", ocol))
+    if _SURROGATE_ESCAPE.search(data):
+        value, repaired = _repair_surrogates(value)
+        if repaired:
+            problems.append((
+                "RT010",
+                f"{repaired} string(s) hold a lone UTF-16 surrogate escape (\\ud800-\\udfff), "
+                "which is not text; replaced with U+FFFD",
+                ocol,
+            ))
+    return value, problems
+
+
+def _orjson_col(message: str) -> int:
+    # orjson: "... line 1 column 6 (char 5)"; one JSONL line is one document, so column it is.
+    m = re.search(r"column (\d+)", message)
     return int(m.group(1)) if m else 1
+
+
+def _repair_surrogates(value: Any) -> tuple[Any, int]:
+    """Replace lone surrogates in every string and key; iterative (depth can be ~1000)."""
+    count = 0
+
+    def fix(s: str) -> str:
+        nonlocal count
+        if _SURROGATE.search(s) is None:
+            return s
+        count += 1
+        return _SURROGATE.sub("\ufffd", s)
+
+    if isinstance(value, str):
+        return fix(value), count
+    stack: list[Any] = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            items = list(node.items())
+            node.clear()
+            for k, v in items:
+                if isinstance(v, str):
+                    v = fix(v)
+                elif isinstance(v, (dict, list)):
+                    stack.append(v)
+                node[fix(k)] = v
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                if isinstance(v, str):
+                    node[i] = fix(v)
+                elif isinstance(v, (dict, list)):
+                    stack.append(v)
+    return value, count
 
 
 # --------------------------------------------------------------------------- envelopes
@@ -233,7 +342,8 @@ def unwrap(obj: dict[str, Any]) -> tuple[dict[str, Any] | None, str, str | None,
         return None, "unknown", None, obj.get("timestamp"), "lively4 record whose `data` is not an object"
     if obj.get("object") == "realtime.response":
         return obj, "response", "server", None, None
-    if "type" in obj:
+    if "type" in obj or "event_id" in obj:
+        # An event_id without a type is an event missing its type (RT005), not an unknown shape.
         return obj, "bare", None, obj.get("timestamp"), None
     return None, "unknown", None, None, "record matches no known log shape and has no `type`"
 
@@ -279,7 +389,7 @@ def iter_file(path: str, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES) -> Iterat
     try:
         yield from _iter_stream(path, stream, max_line_bytes)
     finally:
-        if stream is not sys.stdin.buffer:
+        if path != "-":  # stdin belongs to the process, not to us
             stream.close()
 
 
@@ -288,6 +398,9 @@ def _iter_stream(path: str, stream: IO[bytes], max_line_bytes: int) -> Iterator[
     offset = 0
     first = True
     saw_content = False
+    binary_at = 0  # line where the input was found to look binary (0: it does not)
+    binary_skipped = 0
+    broken: ParseFailure | None = None
     readline = stream.readline
     try:
         while True:
@@ -298,21 +411,25 @@ def _iter_stream(path: str, stream: IO[bytes], max_line_bytes: int) -> Iterator[
             start = offset
             offset += len(raw)
             if len(raw) > max_line_bytes and not raw.endswith(b"\n"):
-                # Oversized: drain the rest of the line without holding it.
+                # Oversized: drain the rest of the line in chunks, never holding it whole.
                 size = len(raw)
+                del raw
                 while True:
                     more = readline(_READ_CHUNK)
                     size += len(more)
                     offset += len(more)
                     if not more or more.endswith(b"\n"):
                         break
-                yield ParseFailure(
-                    path, lineno, "RT003",
-                    f"line is {size} bytes, over the limit of {max_line_bytes} bytes; skipped",
-                    offset=start,
-                )
                 first = False
                 saw_content = True
+                if binary_at:
+                    break  # binary data with no newline in max_line_bytes: not a log, stop
+                yield ParseFailure(
+                    path, lineno, "RT003",
+                    f"line is {size} bytes, over the limit of {max_line_bytes} bytes "
+                    "(--max-line-bytes); skipped, the lines after it are still checked",
+                    offset=start,
+                )
                 continue
             if first:
                 first = False
@@ -323,8 +440,12 @@ def _iter_stream(path: str, stream: IO[bytes], max_line_bytes: int) -> Iterator[
                     yield from _iter_array(path, stream, raw, lineno, start)
                     return
                 if b"\x00" in raw[:512] and _looks_binary(raw[:512]):
-                    yield ParseFailure(path, lineno, "RT012", "input looks binary (NUL bytes), not a JSON log; skipped", offset=start)
-                    return
+                    # Keep reading (a log with a binary preamble still has its events checked),
+                    # but report the garbage once instead of once per line.
+                    binary_at = lineno
+                    saw_content = True
+                    binary_skipped += 1
+                    continue
             body = raw.strip()
             if not body:
                 continue
@@ -332,23 +453,44 @@ def _iter_stream(path: str, stream: IO[bytes], max_line_bytes: int) -> Iterator[
             try:
                 value = orjson.loads(body)
             except orjson.JSONDecodeError:
-                value, code, msg = parse_json(body)
-                if code is not None:
-                    assert msg is not None
-                    yield ParseFailure(path, lineno, code, msg, col=_col_from_message(msg), offset=start)
+                value, problems = parse_slow(body)
+                if binary_at and value is FAILED:
+                    binary_skipped += 1
+                    continue
+                for code, msg, col in problems:
+                    if value is FAILED and not raw.endswith(b"\n"):
+                        msg += "; the last line has no newline: the log was probably cut off while written"
+                    yield ParseFailure(path, lineno, code, msg, col=col, offset=start)
+                if value is FAILED:
                     continue
             if type(value) is dict and "type" in value and "event_id" in value:
                 yield Record(path, lineno, start, value, "bare", None, value.get("timestamp"))
+            elif binary_at and type(value) is not dict:
+                binary_skipped += 1
             else:
                 yield from _to_items(path, lineno, start, value)
     except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
-        yield ParseFailure(path, lineno + 1, "RT007", f"compressed input is truncated or corrupt ({exc}); the rest is lost")
-        return
+        broken = ParseFailure(
+            path, lineno + 1, "RT007",
+            f"compressed input is truncated or corrupt ({_short_exc(exc)}); the rest is lost",
+            offset=offset,
+        )
     except OSError as exc:
-        yield ParseFailure(path, lineno + 1, "RT006", f"read error: {exc.strerror or exc}")
-        return
-    if not saw_content:
+        broken = ParseFailure(path, lineno + 1, "RT006", f"read error: {exc.strerror or _short_exc(exc)}", offset=offset)
+    if binary_at:
+        yield ParseFailure(
+            path, binary_at, "RT012",
+            f"input looks binary (NUL bytes), not a JSON log: {binary_skipped} unreadable "
+            "line(s) skipped without further diagnostics",
+        )
+    if broken is not None:
+        yield broken
+    elif not saw_content:
         yield ParseFailure(path, 0, "RT008", "no events: the input is empty or blank")
+
+
+def _short_exc(exc: BaseException) -> str:
+    return str(exc)[:200] or type(exc).__name__
 
 
 def _looks_binary(head: bytes) -> bool:
@@ -442,9 +584,8 @@ def _array_elem(path: str, data: bytes, start: int, end: int, line: int, base: i
     chunk = data[start:end].strip()
     if not chunk:
         return
-    value, code, msg = parse_json(chunk)
-    if code is not None:
-        assert msg is not None
+    value, problems = parse_slow(chunk)
+    for code, msg, _col in problems:
         yield ParseFailure(path, line, code, msg, offset=base + start)
-        return
-    yield from _to_items(path, line, base + start, value)
+    if value is not FAILED:
+        yield from _to_items(path, line, base + start, value)
