@@ -15,6 +15,6 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
 
-from realtime_cli.api import ValidationReport, validate_events, validate_path, validate_paths  # noqa: E402
+from realtime_cli.api import ValidationReport, validate_events, validate_path, validate_paths
 
 __all__ = ["ValidationReport", "__version__", "validate_events", "validate_path", "validate_paths"]

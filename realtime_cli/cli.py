@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -28,13 +28,13 @@ schema_app = typer.Typer(help="List and print the bundled JSON Schemas.", no_arg
 app.add_typer(schema_app, name="schema")
 
 
-class Color(str, Enum):
+class Color(StrEnum):
     auto = "auto"
     always = "always"
     never = "never"
 
 
-class DialectOpt(str, Enum):
+class DialectOpt(StrEnum):
     auto = "auto"
     beta = "beta"
     ga = "ga"

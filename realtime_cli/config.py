@@ -62,7 +62,7 @@ def load(start: Path | None = None) -> FileConfig:
             raise ConfigError(f"{path}: [tool.rtcheck] {key} must be a non-negative integer")
     values = dict(table)
     if "paths" in values:  # relative to the pyproject's folder, not the cwd
-        values["paths"] = [str((path.parent / p)) if not Path(p).is_absolute() else p for p in values["paths"]]
+        values["paths"] = [str(path.parent / p) if not Path(p).is_absolute() else p for p in values["paths"]]
     return FileConfig(values, path)
 
 

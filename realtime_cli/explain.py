@@ -81,7 +81,8 @@ def describe(error: Any) -> str:
         return f"missing required field {names}"
     if kw == "type":
         wanted = val if isinstance(val, list) else [val]
-        return f"expected {' or '.join(_TYPE_NAMES.get(w, w) for w in wanted)}, got {_json_type(inst)} {short(inst)}"
+        expected = " or ".join(_TYPE_NAMES.get(str(w), str(w)) for w in wanted)
+        return f"expected {expected}, got {_json_type(inst)} {short(inst)}"
     if kw == "const":
         return f"expected {short(val)}, got {short(inst)}"
     if kw == "enum":

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from realtime_cli.diagnostics import Severity
 
-E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO  # noqa: E741 - terse table below
 
 
 @dataclass(frozen=True, slots=True)

@@ -129,7 +129,7 @@ def test_malformed_line_does_not_stop_the_run(tmp_path: Path) -> None:
 
 
 def test_unknown_event_type_is_a_warning(tmp_path: Path) -> None:
-    lines = lines_of(GA_EXAMPLE) + ['{"type": "response.telepathy.delta", "event_id": "event_x"}']
+    lines = [*lines_of(GA_EXAMPLE), '{"type": "response.telepathy.delta", "event_id": "event_x"}']
     log = write(tmp_path, "warn.jsonl", lines)
     code, out = invoke("validate", str(log))
     assert code == 0, out
