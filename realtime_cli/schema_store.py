@@ -96,7 +96,13 @@ def get_schema(sid: str) -> dict[str, Any]:
 def _rs_registry() -> Any:
     import jsonschema_rs
 
-    return jsonschema_rs.Registry(list(all_schemas().items()))
+    # jsonschema-rs fetches unknown http(s) refs by default; a refusing retriever keeps the
+    # hot path offline even if a schema ever gains a ref outside the bundle.
+    return jsonschema_rs.Registry(list(all_schemas().items()), retriever=_refuse_retrieval)
+
+
+def _refuse_retrieval(uri: str) -> Any:
+    raise SchemaError(f"refusing to retrieve {uri}: every $ref must resolve inside the bundle")
 
 
 @functools.cache
