@@ -1,0 +1,1 @@
+"""Reproducible benchmarks and the realistic log generator they (and the tests) share."""
