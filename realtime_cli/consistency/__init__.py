@@ -3,12 +3,40 @@
 The engine creates one :class:`ConsistencyChecker` per input, calls :meth:`feed` for every
 record in order (after schema validation, also for schema-invalid events: rules must be
 defensive about types), and :meth:`finish` at the end of the input.
+
+One module per rule family (lifecycle RT3xx, structure and streams RT401-RT406, usage RT5xx,
+references RT6xx, session and tools RT202/RT7xx); :mod:`.context` holds what they share and
+the notes about the log itself (RT801-RT803). Each event costs one dict lookup on its type to
+find the handlers that care; families whose codes are all disabled are not even built.
 """
 
 from __future__ import annotations
 
+from typing import Any, Protocol
+
+from realtime_cli import dialect as dl
 from realtime_cli.collector import Collector
+from realtime_cli.consistency import lifecycle, refs, session, structure, usage
+from realtime_cli.consistency.context import Context, Handler
 from realtime_cli.loader import Record
+
+# Server events that prove the log holds the start of the session.
+_SESSION_START = frozenset({"session.created", "transcription_session.created"})
+
+
+class _Family(Protocol):
+    def handlers(self) -> dict[str, Handler]: ...
+
+    def finish(self) -> None: ...
+
+
+_FAMILIES: tuple[tuple[tuple[str, ...], Any], ...] = (
+    (lifecycle.CODES, lifecycle.Lifecycle),
+    (structure.CODES, structure.Structure),
+    (usage.CODES, usage.Usage),
+    (refs.CODES, refs.Refs),
+    (session.CODES, session.Session),
+)
 
 
 class ConsistencyChecker:
@@ -16,9 +44,45 @@ class ConsistencyChecker:
 
     def __init__(self, collector: Collector) -> None:
         self.out = collector
+        self.ctx = Context(collector)
+        self.families: list[_Family] = [
+            cls(self.ctx) for codes, cls in _FAMILIES if any(collector.wants(c) for c in codes)
+        ]
+        merged: dict[str, list[Handler]] = {}
+        for fam in self.families:
+            for etype, handler in fam.handlers().items():
+                merged.setdefault(etype, []).append(handler)
+        self._dispatch: dict[str, tuple[Handler, ...]] = {t: tuple(hs) for t, hs in merged.items()}
 
     def feed(self, rec: Record, dialect: str | None) -> None:
         """Process one record. ``dialect`` is the input's decided dialect (or None)."""
+        ev = rec.event
+        etype = "realtime.response" if rec.envelope == "response" else ev.get("type")
+        ctx = self.ctx
+        if ctx.started is None and type(etype) is str:
+            self._note_start(rec, etype)
+        handlers = self._dispatch.get(etype) if type(etype) is str else None
+        if handlers is None:
+            return
+        ctx.dialect = dialect
+        for handler in handlers:
+            try:
+                handler(rec, ev)
+            except (TypeError, ValueError, KeyError, AttributeError, IndexError, RecursionError):
+                # Rules are written defensively; this is the last guard so that no input can
+                # turn into a traceback. A rule that trips here simply says nothing.
+                continue
+
+    def _note_start(self, rec: Record, etype: str) -> None:
+        direction = rec.direction or dl.direction_of(etype)
+        if etype == "realtime.response":
+            direction = "server"
+        if direction != "server":
+            return
+        self.ctx.started = etype in _SESSION_START
+        self.ctx.first_server_line = rec.line
 
     def finish(self) -> None:
         """End of input: report what never completed."""
+        for fam in self.families:
+            fam.finish()
