@@ -118,6 +118,10 @@ def _header(r: ResponseSummary, full: bool) -> Table:
     return grid
 
 
+def _obj(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _num(value: Any, mark: bool = False) -> Text:
     if isinstance(value, bool) or not isinstance(value, int):
         return Text("-", style="dim")
@@ -134,9 +138,9 @@ def _usage(r: ResponseSummary) -> RenderableType:
         return Text(f"usage: {why}", style="dim")
     checks = usage_checks(u)
     bad = {c.field for c in checks}
-    idet = u.get("input_token_details") if isinstance(u.get("input_token_details"), dict) else {}
-    odet = u.get("output_token_details") if isinstance(u.get("output_token_details"), dict) else {}
-    cdet = idet.get("cached_tokens_details") if isinstance(idet.get("cached_tokens_details"), dict) else {}
+    idet = _obj(u.get("input_token_details"))
+    odet = _obj(u.get("output_token_details"))
+    cdet = _obj(idet.get("cached_tokens_details"))
     table = Table(title="usage", title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
     for col in ("", "tokens", "text", "audio", "image", "cached"):
         table.add_column(col, justify="left" if not col else "right")
