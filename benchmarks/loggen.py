@@ -237,13 +237,22 @@ class _Session:
     """One simulated session; :meth:`start` and :meth:`turn` return ``(ms, event)`` lists."""
 
     def __init__(
-        self, dialect: str, profile: str, seed: int, with_tools: bool, webrtc: bool
+        self,
+        dialect: str,
+        profile: str,
+        seed: int,
+        with_tools: bool,
+        webrtc: bool,
+        chunk_ms: int = 100,
     ) -> None:
         if dialect not in DIALECTS:
             raise ValueError(f"dialect must be one of {DIALECTS}, not {dialect!r}")
         if profile not in PROFILES:
             raise ValueError(f"profile must be one of {PROFILES}, not {profile!r}")
+        if not 1 <= chunk_ms <= 1000:
+            raise ValueError(f"chunk_ms must be within 1..1000, not {chunk_ms}")
         self.d = dialect
+        self.chunk_ms = chunk_ms  # audio per append / per ~output delta; 100 is what clients send
         self.ga = dialect == "ga"
         self.audio = profile == "audio"
         self.webrtc = webrtc and self.audio
@@ -265,10 +274,12 @@ class _Session:
         self.pending_item: str | None = None  # the item of a barge-in's speech, until committed
         self.conv_id = self._sid("conv_")
         # Pre-encoded pseudo-PCM pools: realistic sizes, deterministic, cheap to emit.
-        self.in_pool = [base64.b64encode(rng.randbytes(_PCM_100MS)).decode() for _ in range(16)]
+        in_size = _PCM_100MS * chunk_ms // 100
+        self.in_pool = [base64.b64encode(rng.randbytes(in_size)).decode() for _ in range(16)]
+        self.out_sizes = tuple(size * chunk_ms // 100 for size in _OUT_CHUNKS)
         self.out_pool = {
             size: [base64.b64encode(rng.randbytes(size)).decode() for _ in range(6)]
-            for size in _OUT_CHUNKS
+            for size in self.out_sizes
         }
 
     # ------------------------------------------------------------------ ids and emission
@@ -473,14 +484,14 @@ class _Session:
                 )
             else:
                 self.clock += 100
-            self.in_ms += 100
+            self.in_ms += self.chunk_ms
 
     def _speech(self, text: str, item_id: str | None = None) -> str:
         """The user speaks ``text``: appends, VAD events, commit, the item, transcription."""
         rng = self.rng
         if item_id is None:
             self._append(rng.randint(1, 4))  # silence before speech
-            start = self.in_ms + rng.randint(0, 90)
+            start = self.in_ms + rng.randint(0, self.chunk_ms * 9 // 10)
             self._append(3)  # VAD needs a little speech before it fires
             item_id = self._sid("item_")
             self._server(
@@ -488,7 +499,7 @@ class _Session:
             )
         speech = max(5, len(text) // 4)
         self._append(speech + 5)  # the words and the trailing silence VAD waits for
-        stop = self.in_ms - rng.randint(300, 500)
+        stop = self.in_ms - rng.randint(3 * self.chunk_ms, 5 * self.chunk_ms)
         self._server("input_audio_buffer.speech_stopped", dt=2, audio_end_ms=stop, item_id=item_id)
         self._server(
             "input_audio_buffer.committed", dt=8, previous_item_id=self.last_item, item_id=item_id
@@ -665,7 +676,7 @@ class _Session:
                 {"type": "cancelled", "reason": "turn_detected"},
             )
             return
-        text = " ".join(rng.sample(_ASSISTANT_SAYS, rng.randint(1, 4)))
+        text = " ".join(rng.sample(_ASSISTANT_SAYS, rng.randint(1, 3)))
         item = self._item(type="message", status="in_progress", role="assistant", content=[])
         ids = {"response_id": rid, "item_id": item["id"], "output_index": 0, "content_index": 0}
         self._server(
@@ -689,9 +700,9 @@ class _Session:
             total_ms = max(200, len(text) * 70)  # ~70 ms of speech per character
             chunks = []
             while total_ms > 0:
-                size = rng.choice(_OUT_CHUNKS)
+                size = rng.choice(self.out_sizes)
                 chunks.append(size)
-                total_ms -= size // 48
+                total_ms -= size // 48 * 100 // self.chunk_ms  # short chunks stand for ~100 ms
             merged: list[tuple[str, Any]] = []
             ti = 0
             for k, size in enumerate(chunks):
@@ -804,7 +815,7 @@ class _Session:
         self._server(
             "input_audio_buffer.speech_started",
             dt=2,
-            audio_start_ms=self.in_ms - 250,
+            audio_start_ms=self.in_ms - self.chunk_ms * 5 // 2,
             item_id=self.pending_item,
         )
 
@@ -918,7 +929,7 @@ class _Session:
         else:
             self._typed(said)
         auto = self.audio  # server VAD creates the response; text sessions ask for it
-        kind = rng.random() if self.turn_no > 1 else 1.0
+        kind = rng.random()
         if kind < 0.2 and self.tools:
             self._function_response(client=not auto)
         elif kind < 0.32 and self.audio:
@@ -944,9 +955,10 @@ def iter_session(
     seed: int = 0,
     with_tools: bool = True,
     webrtc: bool = False,
+    chunk_ms: int = 100,
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """``(epoch_ms, event)`` pairs of one session; ``turns=None`` never ends (stop at a turn edge)."""
-    s = _Session(dialect, profile, seed, with_tools, webrtc)
+    s = _Session(dialect, profile, seed, with_tools, webrtc, chunk_ms)
     yield from s.start()
     n = 0
     while turns is None or n < turns:
@@ -961,9 +973,10 @@ def iter_turns(
     seed: int = 0,
     with_tools: bool = True,
     webrtc: bool = False,
+    chunk_ms: int = 100,
 ) -> Iterator[list[tuple[int, dict[str, Any]]]]:
     """The session start, then one list of ``(epoch_ms, event)`` per turn, forever."""
-    s = _Session(dialect, profile, seed, with_tools, webrtc)
+    s = _Session(dialect, profile, seed, with_tools, webrtc, chunk_ms)
     yield s.start()
     while True:
         yield s.turn()
@@ -977,10 +990,21 @@ def generate_events(
     seed: int = 0,
     with_tools: bool = True,
     webrtc: bool = False,
+    chunk_ms: int = 100,
 ) -> Iterator[dict[str, Any]]:
-    """The bare events of one realistic session, in order. Same arguments, same events."""
+    """The bare events of one realistic session, in order. Same arguments, same events.
+
+    ``chunk_ms`` is the audio carried by one ``input_audio_buffer.append`` (and, roughly, by one
+    output audio delta); small values give small logs whose audio accounting still adds up.
+    """
     for _, ev in iter_session(
-        dialect, profile=profile, turns=turns, seed=seed, with_tools=with_tools, webrtc=webrtc
+        dialect,
+        profile=profile,
+        turns=turns,
+        seed=seed,
+        with_tools=with_tools,
+        webrtc=webrtc,
+        chunk_ms=chunk_ms,
     ):
         yield ev
 
@@ -1106,6 +1130,7 @@ def write_log(
     envelope: str = "bare",
     with_tools: bool = True,
     webrtc: bool = False,
+    chunk_ms: int = 100,
 ) -> dict[str, int]:
     """Write one session as JSONL (``.gz`` = gzip, ``-`` = stdout). Stops at a turn boundary.
 
@@ -1121,7 +1146,14 @@ def write_log(
     out = _open_out(path)
     try:
         for n, batch in enumerate(
-            iter_turns(dialect, profile=profile, seed=seed, with_tools=with_tools, webrtc=webrtc)
+            iter_turns(
+                dialect,
+                profile=profile,
+                seed=seed,
+                with_tools=with_tools,
+                webrtc=webrtc,
+                chunk_ms=chunk_ms,
+            )
         ):
             lines = []
             for ms, ev in batch:
@@ -1142,6 +1174,34 @@ def write_log(
         if out is not sys.stdout.buffer:
             out.close()
     return stats
+
+
+# The committed fixture set (tests/fixtures/valid/generated/): name -> write_log arguments.
+# Small on purpose: 2 ms audio chunks, few turns; seeds picked so that a function call appears.
+FIXTURE_SET: dict[str, dict[str, Any]] = {}
+for _d, (_sa, _sw, _st) in {"ga": (2, 3, 2), "beta": (4, 1, 2)}.items():
+    FIXTURE_SET[f"{_d}-audio.jsonl"] = {"dialect": _d, "turns": 1, "seed": _sa, "chunk_ms": 1}
+    FIXTURE_SET[f"{_d}-webrtc.jsonl"] = {"dialect": _d, "turns": 1, "seed": _sw, "webrtc": True}
+    FIXTURE_SET[f"{_d}-text.jsonl"] = {"dialect": _d, "profile": "text", "turns": 2, "seed": _st}
+    for _env in ENVELOPES[1:]:
+        _args: dict[str, Any] = {"dialect": _d, "envelope": _env, "seed": 1, "turns": 1}
+        if _env in ("livekit", "cookbook"):  # their audio handling is what matters
+            _args.update(chunk_ms=1)
+        else:
+            _args.update(profile="text")
+        FIXTURE_SET[f"{_d}-{_env}.jsonl"] = _args
+
+
+def write_fixture_set(folder: str | Path) -> dict[str, int]:
+    """Write :data:`FIXTURE_SET` into ``folder``; returns name -> bytes written."""
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    sizes = {}
+    for name, args in FIXTURE_SET.items():
+        args = dict(args)
+        dialect = args.pop("dialect")
+        sizes[name] = write_log(out / name, dialect, **args)["bytes"]
+    return sizes
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1166,8 +1226,23 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="WebRTC flavour: no audio payloads, output_audio_buffer.*",
     )
+    ap.add_argument(
+        "--chunk-ms",
+        type=int,
+        default=100,
+        help="audio per append/delta in ms (100 = real clients; small = small example logs)",
+    )
     ap.add_argument("-o", "--output", default="-", help="output path (.gz = gzip; - = stdout)")
+    ap.add_argument(
+        "--fixture-set",
+        metavar="DIR",
+        help="write the committed test fixture set into DIR (other options are ignored)",
+    )
     args = ap.parse_args(argv)
+    if args.fixture_set:
+        sizes = write_fixture_set(args.fixture_set)
+        print(f"{len(sizes)} files, {sum(sizes.values()) / 1024:.0f} KiB", file=sys.stderr)
+        return 0
     turns = args.turns if args.turns is not None or args.size_mb is not None else 10
     stats = write_log(
         args.output,
@@ -1179,6 +1254,7 @@ def main(argv: list[str] | None = None) -> int:
         envelope=args.envelope,
         with_tools=not args.no_tools,
         webrtc=args.webrtc,
+        chunk_ms=args.chunk_ms,
     )
     print(
         f"{args.output}: {stats['records']} records, {stats['bytes'] / 1048576:.1f} MiB, "
