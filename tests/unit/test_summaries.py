@@ -1,0 +1,138 @@
+"""Pure derivations behind show / ls / stats: usage arithmetic, timestamps, audio, rebuilding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from realtime_cli.loader import Record, iter_file
+from realtime_cli.summaries import (
+    StatsBuilder,
+    build_responses,
+    bytes_per_ms,
+    response_dict,
+    timestamp_ms,
+    usage_checks,
+)
+
+INSPECT = Path(__file__).resolve().parent.parent / "fixtures" / "inspect"
+
+
+def _records(name: str) -> list[Record]:
+    return [r for r in iter_file(str(INSPECT / name)) if isinstance(r, Record)]
+
+
+def _usage(total: int = 170, inp: int = 120, out: int = 50, cached: int = 16) -> dict[str, object]:
+    return {
+        "total_tokens": total,
+        "input_tokens": inp,
+        "output_tokens": out,
+        "input_token_details": {
+            "text_tokens": 20, "audio_tokens": 100, "cached_tokens": cached,
+            "cached_tokens_details": {"text_tokens": 16, "audio_tokens": 0},
+        },
+        "output_token_details": {"text_tokens": 10, "audio_tokens": 40},
+    }
+
+
+def test_usage_that_adds_up_has_no_findings() -> None:
+    assert usage_checks(_usage()) == []
+
+
+@pytest.mark.parametrize(
+    ("usage", "field"),
+    [
+        (_usage(total=171), "total_tokens"),
+        (_usage(inp=121, total=171), "input_tokens"),
+        (_usage(out=51, total=171), "output_tokens"),
+        (_usage(cached=17), "cached_tokens"),
+    ],
+)
+def test_each_usage_invariant_is_checked(usage: dict[str, object], field: str) -> None:
+    assert [c.field for c in usage_checks(usage)] == [field]
+
+
+def test_beta_docs_example_cached_exceeds_input() -> None:
+    # The hand-written beta docs response.done: cached_tokens 384 > input_tokens 127.
+    usage = {"total_tokens": 469, "input_tokens": 127, "output_tokens": 342,
+             "input_token_details": {"cached_tokens": 384, "text_tokens": 119, "audio_tokens": 8},
+             "output_token_details": {"text_tokens": 36, "audio_tokens": 306}}
+    assert [c.message for c in usage_checks(usage)] == ["cached_tokens 384 > input_tokens 127"]
+
+
+def test_usage_checks_tolerate_garbage() -> None:
+    assert usage_checks(None) == []
+    assert usage_checks({"total_tokens": "x", "input_token_details": []}) == []
+
+
+@pytest.mark.parametrize(
+    ("ts", "expected"),
+    [
+        ("2025-11-19T10:00:01.500Z", 1763546401500.0),
+        (1763547636363, 1763547636363.0),
+        (1763547636, 1763547636000.0),  # epoch seconds
+        (250, 250.0),  # cookbook event_time_ms, relative
+        ("3:04:05 PM", ((15 * 60 + 4) * 60 + 5) * 1000.0),
+        ("12:00:01 AM", 1000.0),
+        ("not a time", None),
+        (True, None),
+        (None, None),
+    ],
+)
+def test_timestamps(ts: object, expected: float | None) -> None:
+    assert timestamp_ms(ts) == expected
+
+
+def test_audio_bytes_per_ms() -> None:
+    assert bytes_per_ms("pcm16") == 48
+    assert bytes_per_ms("g711_ulaw") == bytes_per_ms("audio/pcmu") == 8
+    assert bytes_per_ms("audio/pcm@24000") == 48
+    assert bytes_per_ms(None) == 48
+
+
+def test_ga_audio_response_is_rebuilt() -> None:
+    r1, r2 = build_responses(_records("ga_session.jsonl"), "ga_session.jsonl")
+    assert (r1.id, r1.status, r1.done, r1.dialect, r1.total_tokens) == ("resp_CdZaW1111111111111111", "completed", True, "ga", 170)
+    (item,) = r1.items
+    assert item.transcript == "Hello there! How can I help?"
+    assert item.audio_ms(r1.bytes_per_ms) == 200.0  # two 100 ms PCM16 deltas
+    assert r1.counts["response.create"] == 1  # the request that preceded response.created
+    assert (r1.ms_to_first_output, r1.ms_to_done) == (450.0, 1300.0)
+    (call,) = r2.items
+    assert (call.type, call.name, call.call_id) == ("function_call", "get_weather", "call_abc123")
+    assert call.arguments == '{"city":"Paris","unit":"c"}'
+    assert [c.field for c in usage_checks(r2.usage)] == ["total_tokens"]
+
+
+def test_truncated_response_is_rebuilt_from_deltas() -> None:
+    (r,) = build_responses(_records("beta_truncated.jsonl"), "beta_truncated.jsonl")
+    assert (r.done, r.status, r.usage, r.dialect) == (False, "in_progress", None, "beta")
+    assert [(i.id, i.text) for i in r.items] == [("item_BtrUNC000000000000001", "The answer is 42")]
+    d = response_dict(r)
+    assert d["done"] is False and d["total_tokens"] is None
+
+
+def test_g711_audio_duration() -> None:
+    (r,) = build_responses(_records("hostile.jsonl"), "hostile.jsonl")
+    assert r.items[0].audio_ms(r.bytes_per_ms) == 100.0  # 800 bytes at 8 bytes/ms
+
+
+def test_done_without_streamed_events_still_lists_items() -> None:
+    (done,) = [r for r in _records("ga_session.jsonl") if r.event["type"] == "response.done"][:1]
+    (r,) = build_responses([done], "x")
+    assert [i.id for i in r.items] == ["item_CdZaW1111111111111111"]
+    assert r.items[0].audio_ms(r.bytes_per_ms) is None  # no deltas: duration unknown, not 0
+
+
+def test_stats_split_sessions_and_sum_usage() -> None:
+    recs = _records("ga_session.jsonl")
+    sb = StatsBuilder("x")
+    for rec in recs + recs:  # a second session.created starts a second session
+        sb.feed(rec)
+    st = sb.finish([], "ga")
+    assert [s.first_line for s in st.sessions] == [1, 1]
+    s = st.sessions[0]
+    assert dict(s.responses) == {"completed": 2}
+    assert (s.input_tokens, s.output_tokens, s.total_tokens, s.cached_tokens) == (270, 70, 1169, 16)
+    assert (s.audio_in_ms, s.audio_out_ms) == (100.0, 200.0)
