@@ -162,11 +162,98 @@ def _open(path: str) -> IO[bytes]:
     else:
         raw = open(path, "rb")  # noqa: SIM115 - closed by the caller
         name = path
-    head = raw.peek(2)[:2] if isinstance(raw, io.BufferedReader) else b""
+    try:
+        head = raw.peek(2)[:2] if isinstance(raw, io.BufferedReader) else b""
+    except OSError:
+        if path != "-":
+            raw.close()
+        raise
     if head == b"\x1f\x8b" or name.endswith(".gz"):
-        # BufferedReader over GzipFile: line iteration in C instead of gzip's Python readline.
-        return io.BufferedReader(gzip.GzipFile(fileobj=raw, mode="rb"), buffer_size=_READ_CHUNK)
+        # BufferedReader: line iteration in C. _GzipRaw instead of gzip.GzipFile so that a
+        # truncated or corrupt stream still yields every complete line before the damage.
+        return io.BufferedReader(_GzipRaw(raw), buffer_size=_READ_CHUNK)
     return raw
+
+
+class _GzipRaw(io.RawIOBase):
+    """Streaming gzip decompression that hands out all it can before reporting damage.
+
+    ``gzip.GzipFile`` raises in the middle of a buffer fill and loses the lines decoded in it.
+    Here decompressed data is always delivered first; the error (``EOFError`` for a
+    truncated stream, ``zlib.error``/``BadGzipFile`` for corruption) comes on the next read.
+    The 8-byte member trailer (CRC, size) is held back and fed alone, so a CRC mismatch
+    costs no data. Output per step is capped (``_READ_CHUNK``): a gzip bomb streams, it is
+    never inflated into memory at once. Multi-member files (``cat a.gz b.gz``) are read whole.
+    """
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        super().__init__()
+        self._raw = raw
+        self._d = zlib.decompressobj(31)
+        self._fed = False  # has the current member received input?
+        self._held = b""
+        self._pending = memoryview(b"")
+        self._error: Exception | None = None
+        self._input_done = False
+        self._finished = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending:
+            if self._error is not None:
+                raise self._error
+            if self._finished:
+                return 0
+            try:
+                self._step()
+            except zlib.error as exc:
+                self._error = exc
+        n = min(len(buffer), len(self._pending))
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
+
+    def _step(self) -> None:
+        d = self._d
+        if d.unconsumed_tail:
+            out = d.decompress(d.unconsumed_tail, _READ_CHUNK)
+        else:
+            if self._input_done:
+                feed, self._held = self._held, b""
+                if not feed:
+                    if self._fed and not d.eof:
+                        self._error = EOFError("compressed file ended before the end-of-stream marker was reached")
+                    self._finished = True
+                    return
+            else:
+                chunk = self._raw.read(_READ_CHUNK)
+                if not chunk:
+                    self._input_done = True
+                    return
+                buf = self._held + chunk
+                feed, self._held = buf[:-8], buf[-8:]
+                if not feed:
+                    return
+            if not self._fed and feed[:2] != b"\x1f\x8b" and not feed.strip(b"\x00"):
+                return  # zero padding after the last member, as gzip tolerates
+            if not self._fed and len(feed) >= 2 and feed[:2] != b"\x1f\x8b":
+                raise gzip.BadGzipFile(f"not a gzip file (starts with {feed[:2]!r})")
+            self._fed = True
+            out = d.decompress(feed, _READ_CHUNK)
+        if d.eof:  # end of one member: anything after it starts the next one
+            rest = d.unused_data
+            self._d = zlib.decompressobj(31)
+            self._fed = False
+            self._held = rest + self._held
+        self._pending = memoryview(out)
+
+    def close(self) -> None:
+        try:
+            self._raw.close()
+        finally:
+            super().close()
 
 
 # --------------------------------------------------------------------------- parsing
@@ -403,6 +490,12 @@ def _iter_stream(path: str, stream: IO[bytes], max_line_bytes: int) -> Iterator[
     broken: ParseFailure | None = None
     readline = stream.readline
     try:
+        head = stream.peek(512)[:512] if isinstance(stream, io.BufferedReader) else b""
+        if b"\x00" in head and _looks_binary(head):
+            # Keep reading (a log with a binary preamble still has its events checked), but
+            # report the garbage once instead of once per line.
+            binary_at = 1
+            saw_content = True
         while True:
             raw = readline(max_line_bytes + 1)
             if not raw:
@@ -439,13 +532,6 @@ def _iter_stream(path: str, stream: IO[bytes], max_line_bytes: int) -> Iterator[
                 if stripped.startswith(b"[") and not _looks_like_one_line_array(raw):
                     yield from _iter_array(path, stream, raw, lineno, start)
                     return
-                if b"\x00" in raw[:512] and _looks_binary(raw[:512]):
-                    # Keep reading (a log with a binary preamble still has its events checked),
-                    # but report the garbage once instead of once per line.
-                    binary_at = lineno
-                    saw_content = True
-                    binary_skipped += 1
-                    continue
             body = raw.strip()
             if not body:
                 continue
@@ -494,19 +580,26 @@ def _short_exc(exc: BaseException) -> str:
 
 
 def _looks_binary(head: bytes) -> bool:
-    return head.count(b"\x00") > 2 or not head.lstrip().startswith((b"{", b"["))
+    return head.count(b"\x00") > 2 or not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"["))
 
 
 def _looks_like_one_line_array(first_line: bytes) -> bool:
-    """A first line that is a complete array on its own is a (bad) JSONL line, not an array file."""
+    """A first line whose brackets balance is a (bad) JSONL line, not the start of an array file.
+
+    Only the first line is scanned. Balance, not a successful parse, decides: a first line
+    that is a broken or too-deep array must not make the whole file one JSON document.
+    """
     body = first_line.strip()
     if not body.endswith(b"]"):
         return False
-    try:
-        orjson.loads(body)
-    except orjson.JSONDecodeError:
-        return False
-    return True
+    depth = 0
+    for m in _TOKENS.finditer(body):
+        c = m.group()[:1]
+        if c in (b"[", b"{"):
+            depth += 1
+        elif c in (b"]", b"}"):
+            depth -= 1
+    return depth <= 0
 
 
 # A whole-file JSON array: scan element boundaries so each element keeps its physical line.
