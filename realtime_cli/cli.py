@@ -164,24 +164,28 @@ def list_rules(
     from realtime_cli import rules
 
     if output_format == "markdown":
-        sys.stdout.write("| code | name | severity | what it means |\n| --- | --- | --- | --- |\n")
+        sys.stdout.write("| code | name | severity | default | what it means |\n| --- | --- | --- | --- | --- |\n")
         for r in rules.RULES.values():
             summary = r.summary.replace("|", "\\|")
-            sys.stdout.write(f"| `{r.code}` | {r.name} | {r.severity.label} | {summary} |\n")
+            on = "on" if r.default else "off"
+            sys.stdout.write(f"| `{r.code}` | {r.name} | {r.severity.label} | {on} | {summary} |\n")
         return
     if output_format == "json":
         import orjson
 
-        data = [{"code": r.code, "name": r.name, "severity": r.severity.label, "summary": r.summary} for r in rules.RULES.values()]
+        data = [
+            {"code": r.code, "name": r.name, "severity": r.severity.label, "default": r.default, "summary": r.summary}
+            for r in rules.RULES.values()
+        ]
         sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
         return
     if output_format != "text":
         fail("--format must be text, json or markdown")
     from rich.table import Table
 
-    table = Table("code", "name", "severity", "summary", box=None)
+    table = Table("code", "name", "severity", "default", "summary", box=None)
     for r in rules.RULES.values():
-        table.add_row(r.code, r.name, r.severity.label, r.summary)
+        table.add_row(r.code, r.name, r.severity.label, "on" if r.default else "off", r.summary)
     make_console().print(table)
 
 

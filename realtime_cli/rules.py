@@ -20,6 +20,8 @@ class Rule:
     name: str
     severity: Severity
     summary: str
+    default: bool = True
+    """Off-by-default rules are notes only some users want; ``--select`` turns them on."""
 
 
 _RULES: tuple[Rule, ...] = (
@@ -34,12 +36,12 @@ _RULES: tuple[Rule, ...] = (
     Rule("RT008", "empty-input", W, "An input holds no events at all."),
     Rule("RT009", "unrecognised-record", W, "A record matches no known log shape (bare event or envelope)."),
     Rule("RT010", "non-standard-json", W, "A line uses NaN/Infinity or other non-standard JSON tokens."),
-    Rule("RT011", "synthetic-entry", I, "A logger's own entry that is not a protocol event was skipped."),
+    Rule("RT011", "synthetic-entry", I, "A logger's own entry that is not a protocol event was skipped.", default=False),
     Rule("RT012", "binary-input", E, "An input looks like a binary file, not a JSON log."),
     # RT1xx: schema validation
     Rule("RT101", "schema-violation", E, "An event does not match the schema for its type and dialect."),
     Rule("RT102", "unknown-event-type", W, "An event type that neither dialect defines."),
-    Rule("RT103", "legacy-event-type", I, "A known legacy event name (early WebRTC beta)."),
+    Rule("RT103", "legacy-event-type", I, "A known legacy event name (early WebRTC beta).", default=False),
     Rule("RT104", "response-schema-violation", E, "A standalone realtime.response object does not match its schema."),
     # RT2xx: dialect
     Rule("RT201", "mixed-dialects", E, "A log mixes beta and GA events; the dialect was not guessed."),
@@ -115,8 +117,8 @@ def expand(selectors: Iterable[str]) -> set[str]:
 
 
 def enabled_codes(select: Iterable[str] | None, ignore: Iterable[str] | None) -> frozenset[str]:
-    """The codes a run reports: ``select`` (default all) minus ``ignore``."""
+    """The codes a run reports: ``select`` (default: every default-on rule) minus ``ignore``."""
     sel = list(select or [])
-    chosen = expand(sel) if sel else set(RULES)
+    chosen = expand(sel) if sel else {c for c, r in RULES.items() if r.default}
     chosen -= expand(ignore or [])
     return frozenset(chosen)

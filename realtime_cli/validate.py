@@ -39,7 +39,7 @@ class Config:
     """Everything that shapes a validation run; built by the CLI or the public API."""
 
     dialect: str = "auto"
-    enabled: frozenset[str] = frozenset(rules.RULES)
+    enabled: frozenset[str] = rules.enabled_codes(None, None)
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
     jobs: int = 1
 

@@ -29,7 +29,9 @@ def test_selectors_expand_prefixes_and_reject_unknown() -> None:
         rules.expand(["RT999"])
     enabled = rules.enabled_codes(["RT1"], ["RT102"])
     assert "RT101" in enabled and "RT102" not in enabled and "RT001" not in enabled
-    assert rules.enabled_codes(None, None) == frozenset(rules.RULES)
+    defaults = rules.enabled_codes(None, None)
+    assert "RT103" not in defaults and "RT101" in defaults
+    assert "RT103" in rules.enabled_codes(["RT1"], None)
 
 
 def test_severity_parse() -> None:
