@@ -137,7 +137,7 @@ def stats(
     if output_format == "json":
         _dump(render.stats_json(outcome))
     else:
-        render.render_stats(make_console(color.value), outcome)
+        render.render_stats(make_console(color.value), outcome, full=full)
     raise typer.Exit(code)
 
 

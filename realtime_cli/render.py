@@ -310,9 +310,8 @@ def render_ls(console: Console, outcome: ListOutcome, *, full: bool = False) -> 
     table.add_column("duration", justify="right")
     for r in outcome.responses:
         row = response_row(r)
-        status = _status_text(r.status if r.done else (r.status or "unknown"))
-        if not r.done:
-            status.append(" (no done)", style="dim")
+        # Without response.done the last status seen (in_progress) would mislead.
+        status = _status_text(r.status if r.done else UNFINISHED)
         table.add_row(
             _t(r.id, _limit(full)), status, str(row["output_items"]), _num(row["input_tokens"]),
             _num(row["output_tokens"]), _t(f"{r.path}:{r.first_line}", 300), _ms(r.ms_to_done),
@@ -335,7 +334,7 @@ def ls_json(outcome: ListOutcome) -> dict[str, Any]:
 # --------------------------------------------------------------------------- stats
 
 
-def _counts(counter: dict[str, int], empty: str = "none") -> Text:
+def _counts(counter: dict[str, int], empty: str = "none", limit: int | None = 120) -> Text:
     if not counter:
         return Text(empty, style="dim")
     out = Text()
@@ -343,20 +342,20 @@ def _counts(counter: dict[str, int], empty: str = "none") -> Text:
         if i:
             out.append("\n")
         out.append(f"{v:>7,}  ")
-        out.append(clean(k, 120))
+        out.append(clean(k, limit))
     return out
 
 
-def _session_table(s: SessionStats, multiple: bool) -> Table:
+def _session_table(s: SessionStats, multiple: bool, full: bool) -> Table:
     title = f"session {s.index}" if multiple else "session"
     if s.session_id:
-        title += f" {clean(s.session_id, 100)}"
+        title += f" {clean(s.session_id, _limit(full))}"
     title += f" (lines {s.first_line}-{s.last_line})"
     grid = Table(title=Text(title, style="bold"), title_justify="left", box=box.SIMPLE, show_header=False, show_edge=False)
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
     grid.add_row("dialect", _t(s.dialect))
-    grid.add_row("events", _counts(dict(s.events)))
+    grid.add_row("events", _counts(dict(s.events), limit=_limit(full)))
     grid.add_row("responses", _counts(dict(s.responses)))
     share = s.cached_share
     usage = (
@@ -373,7 +372,7 @@ def _session_table(s: SessionStats, multiple: bool) -> Table:
     return grid
 
 
-def _log(st: LogStats) -> RenderableType:
+def _log(st: LogStats, full: bool) -> RenderableType:
     head = Text()
     head.append(clean(st.path, 400), style="bold underline")
     head.append(f"  dialect {clean(str(st.dialect or 'undetermined'))}")
@@ -382,18 +381,18 @@ def _log(st: LogStats) -> RenderableType:
         head.append(f", {st.parse_failures} unreadable line(s)", style="yellow")
     parts: list[RenderableType] = [head]
     multiple = len(st.sessions) > 1
-    parts.extend(_session_table(s, multiple) for s in st.sessions)
+    parts.extend(_session_table(s, multiple, full) for s in st.sessions)
     if multiple:
         parts.append(Text.assemble(("diagnostics in the file: ", "bold"), _counts(dict(st.diagnostics))))
     return Group(*parts)
 
 
-def render_stats(console: Console, outcome: StatsOutcome) -> None:
+def render_stats(console: Console, outcome: StatsOutcome, *, full: bool = False) -> None:
     """Per log and per session: events, responses, usage, audio seconds, diagnostics."""
     for i, st in enumerate(outcome.logs):
         if i:
             console.print()
-        console.print(_log(st))
+        console.print(_log(st, full))
 
 
 def stats_json(outcome: StatsOutcome) -> dict[str, Any]:

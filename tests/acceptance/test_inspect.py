@@ -268,3 +268,25 @@ def test_show_on_a_large_log_parses_a_small_fraction(tmp_path: Path) -> None:
     # ... and it is the same response a full parse would give.
     assert [i["id"] for i in data["response"]["output"]] == truth[rid]["items"]
     assert data["response"]["timeline"]["events"].get("response.create", 0) <= 1
+
+
+def test_junk_values_render_without_a_traceback(tmp_path: Path) -> None:
+    events = [
+        {"type": "response.create", "response": None},
+        {"type": "response.created", "response": {"id": "resp_1", "status": ["x"], "output": [1, {"id": 5}],
+                                                  "status_details": {"reason": {"a": 1}, "error": "e"},
+                                                  "metadata": {"k": {"nested": True}}, "max_output_tokens": 99}},
+        {"type": "response.output_item.added", "response_id": "resp_1", "output_index": 0, "item": {"id": "item_1", "type": 4}},
+        {"type": "response.function_call_arguments.done", "response_id": "resp_1", "item_id": "item_1", "arguments": "{not json"},
+        {"type": "response.done", "response": {"id": "resp_1", "status": "failed", "usage": {"total_tokens": -1, "input_tokens": "a"},
+                                               "status_details": {"type": "failed", "error": {"type": "server_error", "code": None}}}},
+        {"type": "response.done", "response": {"id": "resp_2", "status": None}},
+    ]
+    log = tmp_path / "junk.jsonl"
+    log.write_text("".join(json.dumps({**e, "event_id": f"event_{i}"}) + "\n" for i, e in enumerate(events)), encoding="utf-8")
+    for args in (("show", "resp_1"), ("show", "last"), ("ls",), ("stats",)):
+        for fmt in ("text", "json"):
+            run = invoke(*args, str(log), "--format", fmt)
+            assert run.code == 0, (args, run)
+    out = invoke("show", "resp_1", str(log), columns=200).stdout
+    assert "failed" in out and "error type: server_error" in out and "{not json" in out

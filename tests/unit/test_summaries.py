@@ -136,3 +136,30 @@ def test_stats_split_sessions_and_sum_usage() -> None:
     assert dict(s.responses) == {"completed": 2}
     assert (s.input_tokens, s.output_tokens, s.total_tokens, s.cached_tokens) == (270, 70, 1169, 16)
     assert (s.audio_in_ms, s.audio_out_ms) == (100.0, 200.0)
+
+
+def _rec(line: int, event: dict[str, object]) -> Record:
+    return Record("x", line, 0, event)
+
+
+def test_wrongly_typed_events_do_not_break_the_rebuild() -> None:
+    junk: list[dict[str, object]] = [
+        {"type": "response.created", "response": "not an object"},
+        {"type": "response.created", "response": {"id": "resp_1", "output": [1, None, {"id": 5}], "usage": [],
+                                                  "status_details": "x", "metadata": [], "modalities": "audio",
+                                                  "audio": {"output": {"format": 7}}}},
+        {"type": "response.output_item.added", "response_id": "resp_1", "output_index": "0", "item": None},
+        {"type": "response.output_text.delta", "response_id": "resp_1", "item_id": 3, "delta": 9},
+        {"type": "response.output_audio.delta", "response_id": "resp_1", "item_id": "i", "delta": "!!not base64"},
+        {"type": "response.function_call_arguments.done", "response_id": "resp_1", "arguments": {}},
+        {"type": "response.done", "response": {"id": "resp_1", "status": 3, "usage": {"total_tokens": True}}},
+        {"type": "session.created", "session": {"audio": {"output": {"format": {"type": "audio/pcm", "rate": "x"}}}}},
+    ]
+    (r,) = build_responses([_rec(i + 1, e) for i, e in enumerate(junk)], "x")
+    assert r.id == "resp_1" and r.done and r.total_tokens is None
+    assert any(it.invalid_audio_deltas == 1 for it in r.items)
+    response_dict(r)  # the JSON shape is still built
+    sb = StatsBuilder("x")
+    for i, e in enumerate(junk):
+        sb.feed(_rec(i + 1, e))
+    assert sb.finish([], None).sessions
