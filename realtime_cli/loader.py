@@ -580,7 +580,9 @@ def _short_exc(exc: BaseException) -> str:
 
 
 def _looks_binary(head: bytes) -> bool:
-    return head.count(b"\x00") > 2 or not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"["))
+    # Only the start decides: a log that starts as JSON and later holds NUL garbage (a crash
+    # that left zero-filled blocks) gets one precise diagnostic per bad line instead.
+    return not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"["))
 
 
 def _looks_like_one_line_array(first_line: bytes) -> bool:

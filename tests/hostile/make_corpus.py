@@ -29,8 +29,8 @@ def defect(event_id: str = "event_defect") -> bytes:
 
 
 ESCAPES = (
-    "\x1b[31mRED\x1b[0m \x1b]8;;https://evil.example/\x1b\\CLICK\x1b]8;;\x1b\\ "
-    "over\rwrite back\x08\x08space \u202egnp.exe\u202c [bold red]markup[/] \x1b[2J"
+    "[bold red]markup[/] \u202egnp.exe\u202c over\rwrite back\x08\x08space \x1b[31mRED\x1b[0m "
+    "\x1b]8;;https://evil.example/\x1b\\CLICK\x1b]8;;\x1b\\ \x1b[2J"
 )
 
 
@@ -47,7 +47,7 @@ def cases() -> dict[str, tuple[bytes, dict[str, object]]]:
     add("bom_crlf.jsonl", b"\xef\xbb\xbf" + GOOD + b"\r\n\r\n" + d + b"\r\n", 1, 3, {})
     add("invalid_utf8.jsonl", GOOD + b'\n{"type":"error","x":"\xff\xfe\xc3"}\n' + d + b"\n", 1, 3, {2: ["RT002"]})
     add("nul_bytes.jsonl", GOOD + b'\n{"type":"x\x00\x00"}\n\x00\x00\x00\n' + d + b"\n", 1, 4, {2: ["RT001"], 3: ["RT001"]})
-    add("binary_preamble.jsonl", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\n\xff\xd8\xff\x00\x00\n" + d + b"\n", 1, 4, {1: ["RT012"]})
+    add("binary_preamble.jsonl", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\n\xff\xd8\xff\x00\x00\n" + d + b"\n", 1, 5, {1: ["RT012"]})
     add("truncated_last_line.jsonl", GOOD + b"\n" + d + b'\n{"type":"response.done","event_id":"ev', 1, 2, {3: ["RT001"]})
     add(
         "not_objects.jsonl",
@@ -77,7 +77,7 @@ def cases() -> dict[str, tuple[bytes, dict[str, object]]]:
     add(
         "lone_surrogates.jsonl",
         b'{"type":"input_audio_buffer.speech_started","event_id":"e\\ud800","audio_start_ms":0,"item_id":"\\udfff"}\n'
-        + defect("event_\\udc80_defect") + b"\n",
+        + defect("event_SURROGATE_defect").replace(b"SURROGATE", b"\\udc80") + b"\n",
         1, 2, {1: ["RT010"], 2: ["RT010"]},
     )
     add(
