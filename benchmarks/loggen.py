@@ -542,6 +542,8 @@ class _Session:
                 "input_token_details": {"text_tokens": 0, "audio_tokens": tin},
                 "output_tokens": tout,
             }
+        else:  # whisper-1 bills by duration; SDK 1.99.9 requires the field
+            done["usage"] = {"type": "duration", "seconds": round(speech * self.chunk_ms / 1000, 1)}
         self._server("conversation.item.input_audio_transcription.completed", dt=20, **done)
         self.ctx_text += len(text) // 4
         return item_id
