@@ -39,7 +39,7 @@ _ID_PATTERNS = (
     re.compile(rb'"(resp_[A-Za-z0-9_\-]{1,64})"'),
     re.compile(rb'"response_id"\s*:\s*"([^"\\]{1,128})"'),
 )
-_COUNT_CHUNK = 16 << 20
+_COUNT_CHUNK = 256 << 10  # small slices stay in cache while counted
 
 
 @dataclass(slots=True)
