@@ -277,40 +277,48 @@ _register_inspect_commands()
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console-script entry point: translate every exception at the edge."""
-    import click
+    """Console-script entry point: translate every exception at the edge.
 
+    Typer has shipped click both as a dependency and vendored (``typer._click``), so the click
+    exceptions are recognised by their shape (``exit_code`` and ``show``), not by import.
+    """
     try:
         rv = app(args=argv, standalone_mode=False)
         code = rv if isinstance(rv, int) else 0
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         code = exc.exit_code
-    except click.ClickException as exc:
-        exc.show()
-        code = 2 if exc.exit_code not in (0, 1) else exc.exit_code
-        if isinstance(exc, click.UsageError):
-            code = 2
-    except (KeyboardInterrupt, click.exceptions.Abort):
+    except (KeyboardInterrupt, typer.Abort):
         sys.stderr.write("rtcheck: interrupted\n")
         code = 130
     except BrokenPipeError:
         # The reader went away (| head): silence the rest, no traceback.
         _silence_stdout()
         code = 1
-    except Exception as exc:  # the CLI edge: anything unexpected becomes exit 2, not a traceback
-        if os.environ.get("RTCHECK_DEBUG") == "1":
-            raise
-        from realtime_cli.safety import clean
+    except Exception as exc:  # the CLI edge: nothing a user can cause ends in a traceback
+        if _is_click_error(exc):
+            exc.show()  # type: ignore[attr-defined]
+            exit_code = getattr(exc, "exit_code", 2)
+            code = exit_code if exit_code in (1, 2) else 2
+        elif type(exc).__name__ == "Exit" and hasattr(exc, "exit_code"):
+            code = int(exc.exit_code)
+        else:
+            if os.environ.get("RTCHECK_DEBUG") == "1":
+                raise
+            from realtime_cli.safety import clean
 
-        sys.stderr.write(f"rtcheck: internal error: {clean(type(exc).__name__)}: {clean(str(exc), 500)}\n")
-        sys.stderr.write("rtcheck: please report this with the input that caused it (RTCHECK_DEBUG=1 shows the traceback)\n")
-        code = 2
+            sys.stderr.write(f"rtcheck: internal error: {clean(type(exc).__name__)}: {clean(str(exc), 500)}\n")
+            sys.stderr.write("rtcheck: please report this with the input that caused it (RTCHECK_DEBUG=1 shows the traceback)\n")
+            code = 2
     try:
         sys.stdout.flush()
     except BrokenPipeError:
         _silence_stdout()
         code = code or 1
     sys.exit(code)
+
+
+def _is_click_error(exc: BaseException) -> bool:
+    return any(k.__name__ == "ClickException" for k in type(exc).__mro__) and hasattr(exc, "show")
 
 
 def _silence_stdout() -> None:
