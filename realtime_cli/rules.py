@@ -48,7 +48,7 @@ _RULES: tuple[Rule, ...] = (
     Rule("RT202", "wrong-dialect-parameter", E, "A client parameter that belongs to the other dialect."),
     Rule("RT203", "undetermined-dialect", I, "Nothing tells beta from GA and an event is valid in only one; shared events checked against both."),
     # RT3xx: response lifecycle
-    Rule("RT301", "response-never-done", E, "A response.created has no later response.done."),
+    Rule("RT301", "response-never-done", E, "A response.created has no later response.done (reported at the response.created)."),
     Rule("RT302", "duplicate-response-done", E, "More than one response.done for the same response id."),
     Rule("RT303", "done-without-created", E, "A response.done without an earlier response.created."),
     Rule("RT304", "unknown-response-id", E, "An event names a response_id that was never created."),
@@ -56,16 +56,16 @@ _RULES: tuple[Rule, ...] = (
     Rule("RT306", "status-details-mismatch", E, "status_details.type differs from status."),
     Rule("RT307", "invalid-status-reason", E, "status_details.reason is not allowed for the status."),
     Rule("RT308", "error-without-failed", E, "status_details.error on a response that did not fail (or missing on one that did)."),
-    Rule("RT309", "overlapping-responses", W, "Two responses active at once in one conversation."),
+    Rule("RT309", "overlapping-responses", W, "Two responses active at once in one conversation (out-of-band responses excluded)."),
     Rule("RT310", "client-event-rejected", W, "A server error names a client event (e.g. a rejected response.create)."),
-    Rule("RT311", "event-after-done", W, "An event for a response arrives after its response.done."),
+    Rule("RT311", "event-after-done", W, "An event for a response arrives after its response.done (WebRTC playback events excepted)."),
     # RT4xx: output structure and streams
     Rule("RT401", "unpaired-output-item", E, "response.output_item.added and .done do not pair up."),
     Rule("RT402", "unpaired-content-part", E, "response.content_part.added and .done do not pair up."),
     Rule("RT403", "inconsistent-index", E, "output_index or content_index disagrees with the streamed items."),
     Rule("RT404", "done-output-mismatch", E, "The items in response.done.output differ from the items streamed."),
     Rule("RT405", "delta-mismatch", E, "Concatenated deltas differ from the final .done value."),
-    Rule("RT406", "invalid-audio-base64", E, "An audio payload is not valid base64."),
+    Rule("RT406", "invalid-audio-base64", E, "An audio payload is not valid base64 (once per item; input audio once per log)."),
     # RT5xx: usage arithmetic
     Rule("RT501", "usage-total-mismatch", E, "usage.total_tokens != input_tokens + output_tokens."),
     Rule("RT502", "usage-input-mismatch", E, "input_tokens != text + audio (+ image) input tokens."),
@@ -83,7 +83,7 @@ _RULES: tuple[Rule, ...] = (
     Rule("RT702", "arguments-schema-mismatch", E, "Function-call arguments do not match the declared tool parameters."),
     Rule("RT703", "undeclared-tool", W, "A function call names a tool that no session.update or response.create declared."),
     # RT8xx: notes about the log itself
-    Rule("RT801", "recorder-truncated", I, "The recorder cut long strings ('...[truncated N chars]'); checks needing them skipped."),
+    Rule("RT801", "recorder-truncated", I, "The recorder cut or elided values ('...[truncated N chars]', LiveKit's '...'); checks needing them skipped."),
     Rule("RT802", "mid-session-start", I, "The log starts mid-session; rules that need the start are relaxed."),
     Rule("RT803", "state-limit", W, "Too much open state (e.g. responses that never finish); oldest entries dropped."),
 )
