@@ -22,6 +22,7 @@ from realtime_cli.loader import Record
 
 # Server events that prove the log holds the start of the session.
 _SESSION_START = frozenset({"session.created", "transcription_session.created"})
+_NOTES = ("RT801", "RT802", "RT803")
 
 
 class _Family(Protocol):
@@ -45,8 +46,9 @@ class ConsistencyChecker:
     def __init__(self, collector: Collector) -> None:
         self.out = collector
         self.ctx = Context(collector)
+        # A family is built when one of its codes, or one of the notes it can give, is wanted.
         self.families: list[_Family] = [
-            cls(self.ctx) for codes, cls in _FAMILIES if any(collector.wants(c) for c in codes)
+            cls(self.ctx) for codes, cls in _FAMILIES if any(collector.wants(c) for c in codes + _NOTES)
         ]
         merged: dict[str, list[Handler]] = {}
         for fam in self.families:

@@ -91,7 +91,7 @@ class Session:
         if not keys:
             return
         for k in keys:
-            if k in params:
+            if params.get(k) is not None:  # SDK dumps (cookbook) write absent fields as null
                 other = "GA" if d == dl.BETA else "beta"
                 self.out.emit("RT202", f"{what} parameter `{k}` belongs to the {other} dialect, but this log is {d}",
                               line=rec.line, event=ev, json_path=f"{prefix}.{k}")
