@@ -84,6 +84,20 @@ def _split(values: list[str] | None) -> list[str]:
     return out
 
 
+def selected_codes(file_config: Any, select: list[str] | None, ignore: list[str] | None) -> frozenset[str]:
+    """Rule selection, applied in order like ruff's: the file's select and ignore, then the
+    command line's. A ``--select`` on the command line replaces the file's selection
+    (including its ignores); ``--ignore`` always removes."""
+    from realtime_cli import rules
+
+    cli_select = _split(select)
+    if cli_select:
+        chosen = set(rules.enabled_codes(cli_select, None))
+    else:
+        chosen = set(rules.enabled_codes(file_config.get("select"), file_config.get("ignore")))
+    return frozenset(chosen - rules.expand(_split(ignore)))
+
+
 def resolve_paths(paths: list[str] | None, file_config: Any) -> list[str]:
     """CLI paths; else stdin when piped; else the configured or discovered project logs."""
     from realtime_cli.config import default_log_paths
@@ -121,7 +135,6 @@ def validate(
 ) -> None:
     """Check every event against the bundled schemas and the cross-event rules."""
     from realtime_cli import config as cfgmod
-    from realtime_cli import rules
     from realtime_cli.diagnostics import Severity
     from realtime_cli.loader import DEFAULT_MAX_LINE_BYTES
     from realtime_cli.reporters import REPORTER_NAMES, get_reporter
@@ -139,9 +152,7 @@ def validate(
         fail(f"unknown dialect {dia!r} (choose auto, beta or ga)")
     try:
         threshold = Severity.parse(fail_on or fc.get("fail-on", "error"))
-        enabled = rules.enabled_codes(
-            _split(select) or fc.get("select"), _split(ignore) + list(fc.get("ignore") or [])
-        )
+        enabled = selected_codes(fc, select, ignore)
     except ValueError as exc:
         fail(str(exc))
     config = Config(
@@ -285,6 +296,8 @@ def main(argv: list[str] | None = None) -> None:
     try:
         rv = app(args=argv, standalone_mode=False)
         code = rv if isinstance(rv, int) else 0
+        if code == 130:  # typer turns Ctrl-C into Exit(130) itself, silently
+            sys.stderr.write("rtcheck: interrupted\n")
     except typer.Exit as exc:
         code = exc.exit_code
     except (KeyboardInterrupt, typer.Abort):

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
-from realtime_cli.cli import Color, fail, make_console, resolve_paths
+from realtime_cli.cli import Color, fail, make_console, resolve_paths, selected_codes
 
 _FORMATS = ("text", "json")
 
@@ -32,13 +32,12 @@ MaxLineOpt = Annotated[int | None, typer.Option("--max-line-bytes", min=1, help=
 def _config(paths: list[str] | None, max_line_bytes: int | None, statuses: frozenset[str] = frozenset()) -> Any:
     """Options + [tool.rtcheck] -> a frozen InspectConfig (exit 2 on a bad configuration)."""
     from realtime_cli import config as cfgmod
-    from realtime_cli import rules
     from realtime_cli.inspection import InspectConfig
     from realtime_cli.loader import DEFAULT_MAX_LINE_BYTES
 
     try:
         fc = cfgmod.load()
-        enabled = rules.enabled_codes(fc.get("select"), list(fc.get("ignore") or []))
+        enabled = selected_codes(fc, None, None)
     except (cfgmod.ConfigError, OSError, ValueError) as exc:
         fail(str(exc))
     return InspectConfig(
