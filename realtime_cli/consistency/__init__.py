@@ -55,18 +55,21 @@ class ConsistencyChecker:
             for etype, handler in fam.handlers().items():
                 merged.setdefault(etype, []).append(handler)
         self._dispatch: dict[str, tuple[Handler, ...]] = {t: tuple(hs) for t, hs in merged.items()}
+        self._get = self._dispatch.get
+        self._awaiting_start = True  # until the first server event says where the log starts
 
     def feed(self, rec: Record, dialect: str | None) -> None:
         """Process one record. ``dialect`` is the input's decided dialect (or None)."""
         ev = rec.event
         etype = "realtime.response" if rec.envelope == "response" else ev.get("type")
-        ctx = self.ctx
-        if ctx.started is None and type(etype) is str:
+        if type(etype) is not str:
+            return
+        if self._awaiting_start:
             self._note_start(rec, etype)
-        handlers = self._dispatch.get(etype) if type(etype) is str else None
+        handlers = self._get(etype)
         if handlers is None:
             return
-        ctx.dialect = dialect
+        self.ctx.dialect = dialect
         for handler in handlers:
             try:
                 handler(rec, ev)
@@ -81,6 +84,7 @@ class ConsistencyChecker:
             direction = "server"
         if direction != "server":
             return
+        self._awaiting_start = False
         self.ctx.started = etype in _SESSION_START
         self.ctx.first_server_line = rec.line
 
