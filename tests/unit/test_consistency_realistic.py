@@ -197,3 +197,14 @@ def test_beta_event_inside_a_ga_log(tmp_path: Path) -> None:
     events.insert(i + 1, beta)
     diags = _run(tmp_path, events)
     assert [d.line for d in diags if d.code == "RT201"] == [i + 2]
+
+
+def test_beta_docs_response_done_breaks_cached_le_input(tmp_path: Path) -> None:
+    # PROTOCOL.md 1.6: the beta docs example of response.done has cached_tokens 384 > input 127.
+    example = Path(__file__).resolve().parent.parent / "fixtures" / "spec_examples" / "beta" / "RealtimeServerEventResponseDone.json"
+    event = orjson.loads(example.read_bytes())
+    path = tmp_path / "docs.jsonl"
+    path.write_bytes(orjson.dumps(event) + b"\n")
+    diags = run([str(path)], Config(enabled=frozenset({"RT505"}))).diagnostics
+    assert [(d.code, d.line, d.response_id) for d in diags] == [("RT505", 1, "resp_001")]
+    assert "384" in diags[0].message and "127" in diags[0].message
