@@ -288,7 +288,7 @@ def parse_json(data: bytes) -> tuple[Any, str | None, str | None]:
     return value, None, None
 
 
-def parse_slow(data: bytes) -> tuple[Any, list[Problem]]:
+def parse_slow(data: bytes | bytearray) -> tuple[Any, list[Problem]]:
     """The slow path for a document orjson rejected: classify the failure precisely, or recover.
 
     Returns ``(value, problems)``. ``value`` is :data:`FAILED` when nothing usable came out;
@@ -488,6 +488,8 @@ def _iter_stream(path: str, stream: IO[bytes], max_line_bytes: int) -> Iterator[
     binary_at = 0  # line where the input was found to look binary (0: it does not)
     binary_skipped = 0
     broken: ParseFailure | None = None
+    long_cut = False
+    chunk = min(_READ_CHUNK, max_line_bytes + 1)
     readline = stream.readline
     try:
         head = stream.peek(512)[:512] if isinstance(stream, io.BufferedReader) else b""
@@ -497,42 +499,38 @@ def _iter_stream(path: str, stream: IO[bytes], max_line_bytes: int) -> Iterator[
             binary_at = 1
             saw_content = True
         while True:
-            raw = readline(max_line_bytes + 1)
+            raw: bytes | bytearray = readline(chunk)
             if not raw:
                 break
             lineno += 1
             start = offset
             offset += len(raw)
-            if len(raw) > max_line_bytes and not raw.endswith(b"\n"):
-                # Oversized: drain the rest of the line in chunks, never holding it whole.
-                size = len(raw)
-                del raw
-                while True:
-                    more = readline(_READ_CHUNK)
-                    size += len(more)
-                    offset += len(more)
-                    if not more or more.endswith(b"\n"):
-                        break
-                first = False
-                saw_content = True
-                if binary_at:
-                    break  # binary data with no newline in max_line_bytes: not a log, stop
-                yield ParseFailure(
-                    path, lineno, "RT003",
-                    f"line is {size} bytes, over the limit of {max_line_bytes} bytes "
-                    "(--max-line-bytes); skipped, the lines after it are still checked",
-                    offset=start,
-                )
-                continue
+            if len(raw) == chunk and raw[-1] != 10:
+                # A line longer than one chunk (rare): grow it in place, up to the limit.
+                long, size = _long_line(readline, raw, max_line_bytes)
+                offset += size - chunk
+                if long is None:
+                    first = False
+                    saw_content = True
+                    if binary_at:
+                        break  # binary data with no newline in max_line_bytes: not a log, stop
+                    yield ParseFailure(
+                        path, lineno, "RT003",
+                        f"line is {size} bytes, over the limit of {max_line_bytes} bytes "
+                        "(--max-line-bytes); skipped, the lines after it are still checked",
+                        offset=start,
+                    )
+                    continue
+                raw = long
+                long_cut = raw[-1] != 10  # before the in-place strip below removes the newline
             if first:
                 first = False
                 if raw.startswith(_BOM):
                     raw = raw[3:]
-                stripped = raw.lstrip()
-                if stripped.startswith(b"[") and not _looks_like_one_line_array(raw):
-                    yield from _iter_array(path, stream, raw, lineno, start)
+                if raw[:4096].lstrip().startswith(b"[") and not _looks_like_one_line_array(bytes(raw)):
+                    yield from _iter_array(path, stream, bytes(raw), lineno, start)
                     return
-            body = raw.strip()
+            body = raw.strip() if isinstance(raw, bytes) else _strip_in_place(raw)
             if not body:
                 continue
             saw_content = True
@@ -543,8 +541,9 @@ def _iter_stream(path: str, stream: IO[bytes], max_line_bytes: int) -> Iterator[
                 if binary_at and value is FAILED:
                     binary_skipped += 1
                     continue
+                cut = not raw.endswith(b"\n") if isinstance(raw, bytes) else long_cut
                 for code, msg, col in problems:
-                    if value is FAILED and not raw.endswith(b"\n"):
+                    if value is FAILED and cut:
                         msg += "; the last line has no newline: the log was probably cut off while written"
                     yield ParseFailure(path, lineno, code, msg, col=col, offset=start)
                 if value is FAILED:
@@ -573,6 +572,43 @@ def _iter_stream(path: str, stream: IO[bytes], max_line_bytes: int) -> Iterator[
         yield broken
     elif not saw_content:
         yield ParseFailure(path, 0, "RT008", "no events: the input is empty or blank")
+
+
+def _long_line(readline: Any, head: bytes | bytearray, max_line_bytes: int) -> tuple[bytearray | None, int]:
+    """Read the rest of a line that filled a whole chunk. Returns ``(line, size)``.
+
+    The line grows in one bytearray (realloc, not chunks plus a join: a long line is held
+    once). Past ``max_line_bytes`` it is dropped and the rest drained chunk by chunk;
+    ``line`` is then None and ``size`` the full length.
+    """
+    buf = bytearray(head)
+    while len(buf) <= max_line_bytes:
+        more = readline(min(_READ_CHUNK, max_line_bytes + 1 - len(buf)))
+        if not more:
+            return buf, len(buf)
+        buf += more
+        if more[-1] == 10:
+            return (buf if len(buf) <= max_line_bytes else None), len(buf)
+    size = len(buf)
+    del buf
+    while True:
+        more = readline(_READ_CHUNK)
+        size += len(more)
+        if not more or more[-1] == 10:
+            return None, size
+
+
+def _strip_in_place(buf: bytearray) -> bytearray:
+    """``bytes.strip()`` for a (long) bytearray without copying it."""
+    end = len(buf)
+    while end and buf[end - 1] in b" \t\r\n":
+        end -= 1
+    del buf[end:]
+    i = 0
+    while i < end and buf[i] in b" \t\r\n":
+        i += 1
+    del buf[:i]
+    return buf
 
 
 def _short_exc(exc: BaseException) -> str:
