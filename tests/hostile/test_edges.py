@@ -149,7 +149,7 @@ def test_permission_denied_file(tmp_path: Path, run_cli: RunCli) -> None:  # pra
 
 
 def test_nonexistent_path_alone(run_cli: RunCli, tmp_path: Path) -> None:
-    code, out, err = run_cli("validate", str(tmp_path / "nope.jsonl"))
+    code, out, _err = run_cli("validate", str(tmp_path / "nope.jsonl"))
     assert code == 2
     assert "RT006" in out and "no such file" in out
 
@@ -215,7 +215,7 @@ def test_ctrl_c_during_a_long_validation(tmp_path: Path) -> None:
     time.sleep(3.0)
     assert p.poll() is None, "the validation finished before it could be interrupted"
     p.send_signal(signal.SIGINT)
-    out, err = p.communicate(timeout=60)
+    _out, err = p.communicate(timeout=60)
     assert p.returncode == 130, err
     assert b"Traceback" not in err and b"KeyboardInterrupt" not in err, err
     assert b"interrupted" in err
