@@ -2,4 +2,5 @@
 
 from realtime_cli.cli import main
 
-main()
+if __name__ == "__main__":  # --jobs workers (spawn) re-import this module: no second run there
+    main()

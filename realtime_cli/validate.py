@@ -87,6 +87,54 @@ def audio_length(payload: Any) -> int:
         return -1
 
 
+# precheck verdict bits, per dialect index i in dl.DIALECTS: 1 << 2i = "has a schema",
+# 1 << 2i+1 = "valid against it". An int crosses processes far cheaper than a dict.
+_DIALECT_BIT = {d: 2 * i for i, d in enumerate(dl.DIALECTS)}
+
+
+def precheck(rec: Record, dialect: str | None = None) -> int:
+    """Per-record work that needs no other record (``--jobs`` workers run it).
+
+    Fills ``rec.audio_bytes`` and returns the verdicts of the schemas the engine could pick for
+    this record in either dialect, as bits (see ``_DIALECT_BIT``). When every verdict is
+    "valid" and the audio payload is valid base64, the payload is replaced by ``""``: nothing
+    downstream reads a valid payload (rules use ``audio_bytes``), and megabytes need not cross
+    processes. ``dialect``: the file's dialect when known in advance (only it, and the dialect
+    the event itself proves, are checked); None checks both.
+    """
+    ev = rec.event
+    etype = "realtime.response" if rec.envelope == "response" else ev.get("type")
+    if type(etype) is not str:
+        return 0
+    mask = 0
+    all_ok = True
+    wanted = _DIALECT_BIT
+    if dialect is not None:
+        sig = dl.strong_signal(ev, etype)
+        wanted = {d: b for d, b in _DIALECT_BIT.items() if d in (dialect, sig)}
+    for d, bit in wanted.items():
+        found = _VALIDATORS.response(d) if etype == "realtime.response" else _VALIDATORS.get(d, etype)
+        if found is not None:
+            ok = bool(found[1].is_valid(ev))
+            mask |= (1 << bit) | (int(ok) << (bit + 1))
+            all_ok = all_ok and ok
+    field = AUDIO_FIELDS.get(etype)
+    if field is not None:
+        rec.audio_bytes = n = audio_length(ev.get(field))
+        if n >= 0 and mask and all_ok:
+            ev[field] = ""
+    return mask
+
+
+def _verdict(known: int | None, dialect: str, validator: Any, ev: dict[str, Any]) -> bool:
+    """A worker's verdict for ``dialect`` if there is one, else run the validator."""
+    if known is not None:
+        bit = _DIALECT_BIT[dialect]
+        if known >> bit & 1:
+            return bool(known >> (bit + 1) & 1)
+    return bool(validator.is_valid(ev))
+
+
 class FileValidator:
     """Validates one input stream; feed records in order, then call :meth:`finish`."""
 
@@ -106,10 +154,13 @@ class FileValidator:
         self._undetermined_noted = False
         self._legacy_seen: set[str] = set()
         self._response_ids: set[str] = set()
+        # Schema verdicts computed by --jobs workers, by id(record), until the record is checked.
+        self._known: dict[int, int] = {}
 
     # ------------------------------------------------------------------ input
 
-    def add(self, item: Record | ParseFailure) -> None:
+    def add(self, item: Record | ParseFailure, known: int | None = None) -> None:
+        """Feed the next record or parse failure. ``known``: verdicts from :func:`precheck`."""
         if type(item) is not Record:
             assert isinstance(item, ParseFailure)
             self.out.emit(item.code, item.message, line=item.line, col=item.col)
@@ -124,9 +175,12 @@ class FileValidator:
             what = "no `type` field" if etype is None else f"`type` is {type(etype).__name__}, not a string"
             self.out.emit("RT005", f"event has {what}", line=rec.line, event=ev, json_path="$.type")
             return
-        field = AUDIO_FIELDS.get(etype)
-        if field is not None:
-            rec.audio_bytes = audio_length(ev.get(field))
+        if known is not None:
+            self._known[id(rec)] = known  # audio_bytes was filled by precheck too
+        else:
+            field = AUDIO_FIELDS.get(etype)
+            if field is not None:
+                rec.audio_bytes = audio_length(ev.get(field))
         if self.dialect is None:
             sig = dl.strong_signal(ev, etype)
             if sig is None:
@@ -177,8 +231,10 @@ class FileValidator:
         dialect = self.dialect
         assert dialect is not None
         ev = rec.event
+        # Pop first, on every path: ids of freed records are reused.
+        known = self._known.pop(id(rec), None) if self._known else None
         if etype == "realtime.response":
-            self._check_response_object(rec, dialect)
+            self._check_response_object(rec, dialect, known)
             self.checker.feed(rec, dialect)
             return
         sig = dl.strong_signal(ev, etype)
@@ -201,8 +257,8 @@ class FileValidator:
                 event=ev,
             )
         sid, validator = found
-        if not validator.is_valid(ev):
-            if self._undetermined and self._valid_in_other(use, etype, ev):
+        if not _verdict(known, use, validator, ev):
+            if self._undetermined and self._valid_in_other(use, etype, ev, known):
                 self._note_undetermined(rec, etype, use)
             else:
                 self._explain(rec, sid, ev, "RT101")
@@ -225,18 +281,18 @@ class FileValidator:
             event=rec.event,
         )
 
-    def _valid_in_other(self, use: str, etype: str, ev: dict[str, Any]) -> bool:
+    def _valid_in_other(self, use: str, etype: str, ev: dict[str, Any], known: int | None) -> bool:
         other = dl.GA if use == dl.BETA else dl.BETA
         alt = _VALIDATORS.get(other, etype)
-        return alt is not None and bool(alt[1].is_valid(ev))
+        return alt is not None and _verdict(known, other, alt[1], ev)
 
-    def _check_response_object(self, rec: Record, dialect: str) -> None:
+    def _check_response_object(self, rec: Record, dialect: str, known: int | None) -> None:
         ev = rec.event
         use = dl.response_dialect(ev) or dialect
         if isinstance(ev.get("id"), str):
             self._response_ids.add(ev["id"])
         sid, validator = _VALIDATORS.response(use)
-        if not validator.is_valid(ev):
+        if not _verdict(known, use, validator, ev):
             self._explain(rec, sid, ev, "RT104", response_id=ev.get("id") if isinstance(ev.get("id"), str) else None)
 
     def _explain(self, rec: Record, sid: str, ev: dict[str, Any], code: str, response_id: str | None = None) -> None:
@@ -303,9 +359,7 @@ def iter_inputs(paths: list[str], config: Config) -> Iterator[tuple[FileSummary,
     """Validate each input in order; paths that cannot be read yield a summary marked unreadable."""
     for path, error in discover(paths):
         if error is not None:
-            summary = FileSummary(path, readable=False)
-            diag = Diagnostic("RT006", rules.RULES["RT006"].severity, error, path)
-            yield summary, [diag] if "RT006" in config.enabled else []
+            yield unreadable(path, error, config)
             continue
         summary, diags = validate_file(path, config)
         if any(d.code == "RT006" and d.line == 0 for d in diags):
@@ -313,11 +367,24 @@ def iter_inputs(paths: list[str], config: Config) -> Iterator[tuple[FileSummary,
         yield summary, diags
 
 
+def unreadable(path: str, error: str, config: Config) -> tuple[FileSummary, list[Diagnostic]]:
+    """The outcome for a path that cannot be read (RT006)."""
+    summary = FileSummary(path, readable=False)
+    diag = Diagnostic("RT006", rules.RULES["RT006"].severity, error, path)
+    return summary, [diag] if "RT006" in config.enabled else []
+
+
 def run(paths: list[str], config: Config) -> Result:
-    """Validate every input and return the whole result."""
+    """Validate every input and return the whole result (``config.jobs`` != 1: in parallel)."""
     started = time.perf_counter()
     result = Result()
-    for summary, diags in iter_inputs(paths, config):
+    if config.jobs != 1:
+        from realtime_cli.parallel import iter_inputs_parallel
+
+        outcomes = iter_inputs_parallel(paths, config)
+    else:
+        outcomes = iter_inputs(paths, config)
+    for summary, diags in outcomes:
         result.files.append(summary)
         result.diagnostics.extend(diags)
         if not summary.readable:
