@@ -78,3 +78,12 @@ def test_every_option_is_documented() -> None:
                 if longs and not any(o in README for o in longs):
                     missing.append(f"{name} {longs[0]}")
     assert not missing, f"options missing from the README: {missing}"
+
+
+def test_rule_table_is_generated_from_the_catalogue() -> None:
+    """The README's table is `rtcheck rules --format markdown`, verbatim."""
+    from typer.testing import CliRunner
+
+    result = CliRunner().invoke(app, ["rules", "--format", "markdown"])
+    assert result.exit_code == 0
+    assert result.output.strip() in README, "regenerate the table: rtcheck rules --format markdown"
