@@ -83,8 +83,15 @@ def ensure(dialect: str) -> Path:
             shutil.rmtree(target)
         venv.EnvBuilder(with_pip=True, clear=True).create(target)
         cmd = [
-            str(python_of(dialect)), "-m", "pip", "install", "--quiet",
-            "--disable-pip-version-check", "--no-input", "-r", str(requirements(dialect)),
+            str(python_of(dialect)),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-input",
+            "-r",
+            str(requirements(dialect)),
         ]
         proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if proc.returncode != 0:

@@ -36,6 +36,7 @@ import argparse
 import base64
 import copy
 import importlib
+import importlib.util
 import json
 import sys
 import time
@@ -125,7 +126,9 @@ class StrategyBuilder:
             return st.lists(
                 self.build(schema.get("items", {})),
                 min_size=schema.get("minItems", 0),
-                max_size=max(schema.get("minItems", 0), min(schema.get("maxItems", 9), MAX_COLLECTION)),
+                max_size=max(
+                    schema.get("minItems", 0), min(schema.get("maxItems", 9), MAX_COLLECTION)
+                ),
             )
         if kind == "string":
             return self._string(schema, name)
@@ -264,14 +267,21 @@ def mutations(event: dict[str, Any]) -> Iterator[tuple[str, tuple[Any, ...], str
             desc = f"{render_path(path)}: value outside the enum"
             yield "enum", path, desc, _replace(event, path, "zz-not-in-enum")
         if isinstance(path[-1], str) and path[-1] != EXTRA_KEY:
-            yield "required", path, f"{render_path(path)}: required field dropped", _drop(event, path)
+            yield (
+                "required",
+                path,
+                f"{render_path(path)}: required field dropped",
+                _drop(event, path),
+            )
 
 
 def normalise(path: tuple[Any, ...]) -> str:
     return "$" + "".join("[*]" if isinstance(p, int) else f".{p}" for p in path)
 
 
-def generate(dialect: str, examples: int, max_mutations: int, emit: Callable[[dict[str, Any]], None]) -> None:
+def generate(
+    dialect: str, examples: int, max_mutations: int, emit: Callable[[dict[str, Any]], None]
+) -> None:
     """Emit the meta line, then valid events and mutations for every type of ``dialect``."""
     started = time.perf_counter()
     module = importlib.import_module(PACKAGES[dialect])
@@ -284,7 +294,14 @@ def generate(dialect: str, examples: int, max_mutations: int, emit: Callable[[di
         for model in union_members(union):
             types[event_type_of(model)] = direction
             models.append((direction, model))
-    emit({"kind": "meta", "dialect": dialect, "sdk_version": metadata.version("openai"), "types": types})
+    emit(
+        {
+            "kind": "meta",
+            "dialect": dialect,
+            "sdk_version": metadata.version("openai"),
+            "types": types,
+        }
+    )
 
     def sdk_accepts(direction: str, event: dict[str, Any], model: Any) -> bool:
         try:
@@ -334,16 +351,29 @@ def generate(dialect: str, examples: int, max_mutations: int, emit: Callable[[di
                     verdict = f"{exc.error_count()} error(s), first at {where}: {first['msg']}"
                 kept.add(key2)
                 count += 1
-                emit({
-                    "kind": "invalid", "dialect": dialect, "type": etype, "op": op,
-                    "path": list(path), "mutation": desc, "sdk_error": verdict[:300],
-                    "event": mutated,
-                })
+                emit(
+                    {
+                        "kind": "invalid",
+                        "dialect": dialect,
+                        "type": etype,
+                        "op": op,
+                        "path": list(path),
+                        "mutation": desc,
+                        "sdk_error": verdict[:300],
+                        "event": mutated,
+                    }
+                )
         n_invalid += count
-    emit({
-        "kind": "stats", "dialect": dialect, "types": len(models), "valid": n_valid,
-        "invalid": n_invalid, "seconds": round(time.perf_counter() - started, 2),
-    })
+    emit(
+        {
+            "kind": "stats",
+            "dialect": dialect,
+            "types": len(models),
+            "valid": n_valid,
+            "invalid": n_invalid,
+            "seconds": round(time.perf_counter() - started, 2),
+        }
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -353,6 +383,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--examples", type=int, default=20, help="examples drawn per event type")
     parser.add_argument("--mutations", type=int, default=60, help="mutations kept per event type")
     args = parser.parse_args(argv)
+    if importlib.util.find_spec("realtime_cli") is not None:
+        # The oracle must be independent of what it judges: refuse to run next to rtcheck.
+        parser.error("rtcheck (realtime_cli) is importable here: run me inside an SDK venv")
     out = sys.stdout
 
     def emit(obj: dict[str, Any]) -> None:
