@@ -587,8 +587,8 @@ def _long_line(readline: Any, head: bytes | bytearray, max_line_bytes: int) -> t
         if not more:
             return buf, len(buf)
         buf += more
-        if more[-1] == 10:
-            return (buf if len(buf) <= max_line_bytes else None), len(buf)
+        if more[-1] == 10:  # reads stop at max + 1 bytes, so the content (sans newline) fits
+            return buf, len(buf)
     size = len(buf)
     del buf
     while True:
