@@ -60,6 +60,11 @@ class JsonReporter:
         self.console = console
 
     def report(self, result: Result) -> None:
-        data = orjson.dumps(result_dict(result), option=orjson.OPT_INDENT_2)
+        try:
+            data = orjson.dumps(result_dict(result), option=orjson.OPT_INDENT_2)
+        except TypeError:  # a lone surrogate (e.g. a non-UTF-8 file name): replace, don't crash
+            from realtime_cli.safety import utf8_safe_tree
+
+            data = orjson.dumps(utf8_safe_tree(result_dict(result)), option=orjson.OPT_INDENT_2)
         # Bypass Rich: JSON must reach the stream byte-exact (no wrapping, no markup).
         self.console.file.write(data.decode("utf-8") + "\n")

@@ -242,3 +242,20 @@ def test_validation_never_opens_a_network_connection(monkeypatch: pytest.MonkeyP
         if fmt == "text":
             assert_terminal_safe(out)
     assert attempts == []
+
+
+def test_non_utf8_file_name_in_every_format(tmp_path: Path, run_cli: RunCli) -> None:
+    """os.walk hands back undecodable names with lone surrogates: no format may crash on them."""
+    d = tmp_path / "logs"
+    d.mkdir()
+    with open(os.path.join(os.fsencode(d), b"caf\xe9.jsonl"), "wb") as f:
+        f.write(defect() + b"\n")
+    for fmt in ("text", "json", "github", "sarif"):
+        code, out, _ = run_cli("validate", "--format", fmt, str(d))
+        assert code == 1, (fmt, out)
+        out.encode("utf-8")
+        if fmt in ("json", "sarif"):
+            json.loads(out)
+        else:
+            assert_terminal_safe(out)
+            assert "caf\\udce9.jsonl" in out  # shown escaped, not dropped
