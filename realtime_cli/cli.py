@@ -161,7 +161,16 @@ def validate(
         max_line_bytes=max_line_bytes or fc.get("max-line-bytes") or DEFAULT_MAX_LINE_BYTES,
         jobs=jobs if jobs is not None else fc.get("jobs", 0),
     )
-    result = run(resolve_paths(paths, fc), config)
+    inputs = resolve_paths(paths, fc)
+    from realtime_cli.progress import for_validate
+
+    # A bar on stderr only for a terminal, not --quiet, and only once the run proves slow or large.
+    bar = for_validate(inputs, make_console(color.value, stderr=True), quiet=quiet)
+    if bar is None:
+        result = run(inputs, config)
+    else:
+        with bar:  # leaving erases the bar: the report below is all that stays on screen
+            result = run(inputs, config, progress=bar)
     console = make_console(color.value)
     get_reporter(fmt)(console, quiet=quiet).report(result)
     raise typer.Exit(exit_code(result, threshold))

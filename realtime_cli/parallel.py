@@ -178,7 +178,7 @@ def _early_dialect(path: str, config: Any) -> str | None:
     return None
 
 
-def _split_file(pool: Any, jobs: int, path: str, config: Any) -> Outcome:
+def _split_file(pool: Any, jobs: int, path: str, config: Any, progress: Any = None) -> Outcome:
     from realtime_cli.validate import FileValidator
 
     fv = FileValidator(path, config)
@@ -196,6 +196,8 @@ def _split_file(pool: Any, jobs: int, path: str, config: Any) -> Outcome:
     line_base = 0
     while window:
         start, pending = window.popleft()
+        if progress is not None:  # once per chunk: the bytes before this one are done
+            progress(path, start)
         lines, blob, is_pickle = pending.get()
         submit()
         items = pickle.loads(blob) if is_pickle else orjson.loads(blob)
@@ -213,7 +215,7 @@ def _split_file(pool: Any, jobs: int, path: str, config: Any) -> Outcome:
     return fv.finish()
 
 
-def iter_inputs_parallel(paths: list[str], config: Any) -> Iterator[Outcome]:
+def iter_inputs_parallel(paths: list[str], config: Any, progress: Any = None) -> Iterator[Outcome]:
     """Like :func:`realtime_cli.validate.iter_inputs`, with ``config.jobs`` workers; same order."""
     from realtime_cli.validate import iter_inputs, unreadable
 
@@ -223,7 +225,7 @@ def iter_inputs_parallel(paths: list[str], config: Any) -> Iterator[Outcome]:
     split = {p for p, err in found if err is None and splittable(p, min_split)}
     whole = [p for p, err in found if err is None and p not in split and p != "-"]
     if jobs <= 1 or (not split and len(whole) <= 1):
-        yield from iter_inputs(paths, config)
+        yield from iter_inputs(paths, config, progress)
         return
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(jobs) as pool:
@@ -234,11 +236,11 @@ def iter_inputs_parallel(paths: list[str], config: Any) -> Iterator[Outcome]:
             elif path in split:
                 while queued:
                     yield _resolve(queued.popleft())
-                yield _mark(_split_file(pool, jobs, path, config))
+                yield _mark(_split_file(pool, jobs, path, config, progress))
             elif path == "-":
                 while queued:
                     yield _resolve(queued.popleft())
-                yield from iter_inputs(["-"], config)
+                yield from iter_inputs(["-"], config, progress)
             else:
                 queued.append(pool.apply_async(_file_task, (path, config)))
                 while len(queued) > 4 * jobs:

@@ -338,9 +338,13 @@ def validate_stream(path: str, items: Iterable[Record | ParseFailure], config: C
     return fv.finish()
 
 
-def validate_file(path: str, config: Config) -> tuple[FileSummary, list[Diagnostic]]:
+def validate_file(path: str, config: Config, progress: Any = None) -> tuple[FileSummary, list[Diagnostic]]:
     """Validate one file (``-`` for stdin, reported as ``<stdin>``)."""
     items: Iterable[Record | ParseFailure] = iter_file(path, config.max_line_bytes)
+    if progress is not None:  # realtime_cli.progress: a hook call every few MB, never per event
+        from realtime_cli.progress import ticking
+
+        items = ticking(path, items, progress)
     if path == "-":
         items = (_rename(i, STDIN_NAME) for i in items)
         path = STDIN_NAME
@@ -355,13 +359,13 @@ def _rename(item: Record | ParseFailure, name: str) -> Record | ParseFailure:
     return item
 
 
-def iter_inputs(paths: list[str], config: Config) -> Iterator[tuple[FileSummary, list[Diagnostic]]]:
+def iter_inputs(paths: list[str], config: Config, progress: Any = None) -> Iterator[tuple[FileSummary, list[Diagnostic]]]:
     """Validate each input in order; paths that cannot be read yield a summary marked unreadable."""
     for path, error in discover(paths):
         if error is not None:
             yield unreadable(path, error, config)
             continue
-        summary, diags = validate_file(path, config)
+        summary, diags = validate_file(path, config, progress)
         if any(d.code == "RT006" and d.line == 0 for d in diags):
             summary.readable = False
         yield summary, diags
@@ -374,17 +378,23 @@ def unreadable(path: str, error: str, config: Config) -> tuple[FileSummary, list
     return summary, [diag] if "RT006" in config.enabled else []
 
 
-def run(paths: list[str], config: Config) -> Result:
-    """Validate every input and return the whole result (``config.jobs`` != 1: in parallel)."""
+def run(paths: list[str], config: Config, *, progress: Any = None) -> Result:
+    """Validate every input and return the whole result (``config.jobs`` != 1: in parallel).
+
+    ``progress``: an optional ``hook(path, bytes_done)`` (see :mod:`realtime_cli.progress`),
+    called every few MB within a file and with ``-1`` when an input is finished.
+    """
     started = time.perf_counter()
     result = Result()
     if config.jobs != 1:
         from realtime_cli.parallel import iter_inputs_parallel
 
-        outcomes = iter_inputs_parallel(paths, config)
+        outcomes = iter_inputs_parallel(paths, config, progress)
     else:
-        outcomes = iter_inputs(paths, config)
+        outcomes = iter_inputs(paths, config, progress)
     for summary, diags in outcomes:
+        if progress is not None:
+            progress(summary.path, -1)
         result.files.append(summary)
         result.diagnostics.extend(diags)
         if not summary.readable:

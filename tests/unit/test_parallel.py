@@ -52,9 +52,9 @@ def test_jobs_2_equals_jobs_1_on_planted_defects(tmp_path: Path, monkeypatch: py
     split_calls: list[str] = []
     real = parallel._split_file
 
-    def spy(pool: Any, jobs: int, path: str, config: Any) -> Any:
+    def spy(pool: Any, jobs: int, path: str, config: Any, *rest: Any) -> Any:
         split_calls.append(Path(path).name)
-        return real(pool, jobs, path, config)
+        return real(pool, jobs, path, config, *rest)
 
     monkeypatch.setattr(parallel, "_split_file", spy)
     ga, beta, text = tmp_path / "ga.jsonl", tmp_path / "beta.jsonl", tmp_path / "text.jsonl"
