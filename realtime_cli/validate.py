@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import binascii
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +32,8 @@ AUDIO_FIELDS = {
     "input_audio_buffer.append": "audio",
 }
 _RESPONSE_CARRIERS = frozenset({"response.created", "response.done"})
+# Events whose content can prove a dialect (see dialect.strong_signal), besides the carriers.
+_SESSION_SIGNALS = frozenset({"session.created", "session.updated"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,27 @@ class _Validators:
 
 
 _VALIDATORS = _Validators()
+
+# Per dialect: event type -> (schema id, bound ``is_valid``, audio field or None) for the types
+# whose check needs nothing but that dialect's validator: no content-dependent dialect signal
+# (response.created/done, session.*, standalone responses), not legacy, not dialect-only for
+# the *other* dialect, and known. Every other type maps to None and takes the general path.
+# One str-keyed dict lookup per event instead of a tuple key, a signal call and a verdict call.
+_Fast = tuple[str, Callable[[Any], bool], str | None]
+_FAST: dict[str, dict[str, _Fast | None]] = {d: {} for d in dl.DIALECTS}
+
+
+def _fast_entry(dialect: str, etype: str) -> _Fast | None:
+    """Build (and cache) the fast-path entry of ``etype`` in ``dialect``."""
+    entry: _Fast | None = None
+    only = dl.DIALECT_ONLY.get(etype)
+    content_signal = etype in _RESPONSE_CARRIERS or etype in _SESSION_SIGNALS or etype == "realtime.response"
+    if (only is None or only == dialect) and not content_signal and etype not in dl.LEGACY_EVENTS:
+        found = _VALIDATORS.get(dialect, etype)
+        if found is not None:
+            entry = (found[0], found[1].is_valid, AUDIO_FIELDS.get(etype))
+    _FAST[dialect][etype] = entry
+    return entry
 
 
 def audio_length(payload: Any) -> int:
@@ -144,7 +167,13 @@ class FileValidator:
         self.out = Collector(path, config.enabled)
         self.summary = FileSummary(path)
         self.checker = ConsistencyChecker(self.out)
+        self._feed = self.checker.feed_event
         self.dialect: str | None = None if config.dialect == "auto" else config.dialect
+        # The fast-path table of the decided dialect (None while undecided).
+        self._fast: dict[str, _Fast | None] | None = None
+        self._fast_dialect = ""
+        if self.dialect is not None:
+            self._use_fast(self.dialect)
         self.forced = self.dialect is not None
         self._pending: list[Record] = []
         self._pending_bytes = 0
@@ -175,6 +204,24 @@ class FileValidator:
             what = "no `type` field" if etype is None else f"`type` is {type(etype).__name__}, not a string"
             self.out.emit("RT005", f"event has {what}", line=rec.line, event=ev, json_path="$.type")
             return
+        if known is None and self._fast is not None:
+            # The common case (dialect decided, no worker verdicts): see _FAST.
+            dialect = self._fast_dialect
+            try:
+                fast = self._fast[etype]
+            except KeyError:
+                fast = _fast_entry(dialect, etype)
+            if fast is not None:
+                field = fast[2]
+                if field is not None:
+                    rec.audio_bytes = audio_length(ev.get(field))
+                if not fast[1](ev):
+                    if self._undetermined and self._valid_in_other(dialect, etype, ev, None):
+                        self._note_undetermined(rec, etype, dialect)
+                    else:
+                        self._explain(rec, fast[0], ev, "RT101")
+                self._feed(rec, ev, etype, dialect)
+                return
         if known is not None:
             self._known[id(rec)] = known  # audio_bytes was filled by precheck too
         else:
@@ -190,6 +237,7 @@ class FileValidator:
                     self._decide_without_signal()
                 return
             self.dialect = sig
+            self._use_fast(sig)
             self._first_signal = (sig, rec.line)
             self._flush()
         self._check(rec, etype)
@@ -205,6 +253,12 @@ class FileValidator:
 
     # ------------------------------------------------------------------ dialect
 
+    def _use_fast(self, dialect: str) -> None:
+        """Route later events of ``dialect`` through the fast path (see ``_FAST``)."""
+        table = _FAST.get(dialect)
+        if table is not None:
+            self._fast, self._fast_dialect = table, dialect
+
     def _decide_without_signal(self) -> None:
         for rec in self._pending:
             t = rec.event.get("type")
@@ -217,6 +271,8 @@ class FileValidator:
             # Nothing tells: shared events are accepted when valid in either dialect.
             self._undetermined = True
             self.dialect = dl.GA
+        if self.dialect is not None:
+            self._use_fast(self.dialect)
         self._flush()
 
     def _flush(self) -> None:
@@ -235,7 +291,7 @@ class FileValidator:
         known = self._known.pop(id(rec), None) if self._known else None
         if etype == "realtime.response":
             self._check_response_object(rec, dialect, known)
-            self.checker.feed(rec, dialect)
+            self._feed(rec, ev, etype, dialect)
             return
         sig = dl.strong_signal(ev, etype)
         use = dialect
@@ -246,7 +302,7 @@ class FileValidator:
         if found is None:
             # Dialect-only names were routed above, so this type is in neither dialect.
             self.out.emit("RT102", f"unknown event type {_q(etype)}", line=rec.line, event=ev, json_path="$.type")
-            self.checker.feed(rec, dialect)
+            self._feed(rec, ev, etype, dialect)
             return
         if etype in dl.LEGACY_EVENTS and etype not in self._legacy_seen:
             self._legacy_seen.add(etype)
@@ -266,7 +322,7 @@ class FileValidator:
             resp = ev.get("response")
             if isinstance(resp, dict) and isinstance(resp.get("id"), str):
                 self._response_ids.add(resp["id"])
-        self.checker.feed(rec, dialect)
+        self._feed(rec, ev, etype, dialect)
 
     def _note_undetermined(self, rec: Record, etype: str, failed: str) -> None:
         if self._undetermined_noted:

@@ -78,6 +78,20 @@ class ConsistencyChecker:
                 # turn into a traceback. A rule that trips here simply says nothing.
                 continue
 
+    def feed_event(self, rec: Record, ev: dict[str, Any], etype: str, dialect: str | None) -> None:
+        """:meth:`feed` for a caller that already has the event and its type (the engine)."""
+        if self._awaiting_start:
+            self._note_start(rec, etype)
+        handlers = self._get(etype)
+        if handlers is None:
+            return
+        self.ctx.dialect = dialect
+        for handler in handlers:
+            try:
+                handler(rec, ev)
+            except (TypeError, ValueError, KeyError, AttributeError, IndexError, RecursionError):
+                continue  # see feed()
+
     def _note_start(self, rec: Record, etype: str) -> None:
         direction = rec.direction or dl.direction_of(etype)
         if etype == "realtime.response":
