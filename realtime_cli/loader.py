@@ -325,7 +325,9 @@ def parse_slow(data: bytes | bytearray) -> tuple[Any, list[Problem]]:
     try:
         value = json.loads(text, parse_constant=on_constant)
     except json.JSONDecodeError as exc:
-        return FAILED, [("RT001", f"invalid JSON: {exc.msg} (column {exc.colno})", exc.colno)]
+        near = text[exc.pos : exc.pos + 24].strip()
+        where = f" near {_snippet(near)}" if near else " (the line ends early)"
+        return FAILED, [("RT001", f"invalid JSON: {exc.msg} at column {exc.colno}{where}", exc.colno)]
     except RecursionError:
         return FAILED, [("RT001", f"invalid JSON: nested deeper than {MAX_DEPTH} levels", ocol)]
     except ValueError as exc:  # e.g. an integer of more than 4300 digits
@@ -720,3 +722,8 @@ def _array_elem(path: str, data: bytes, start: int, end: int, line: int, base: i
         yield ParseFailure(path, line, code, msg, offset=base + start)
     if value is not FAILED:
         yield from _to_items(path, line, base + start, value)
+
+
+def _snippet(text: str) -> str:
+    """A short quoted excerpt of a bad line for a message (escaping is the reporters' job)."""
+    return '"' + (text if len(text) <= 20 else text[:20] + "…") + '"'

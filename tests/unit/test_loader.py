@@ -62,7 +62,7 @@ def test_line_by_line(tmp_path: Path) -> None:
         ("rec", 1, "session.created"),
         ("RT004", 4, "expected a JSON object, got number"),
         ("rec", 5, "session.created"),
-        ("RT001", 6, "invalid JSON: Expecting ',' delimiter (column 7)"),
+        ("RT001", 6, "invalid JSON: Expecting ',' delimiter at column 7 (the line ends early)"),
     ]
 
 
