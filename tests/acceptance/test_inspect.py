@@ -40,7 +40,7 @@ class Run:
 
 def invoke(*args: str, input: bytes | None = None, columns: int = 100, color: bool = False) -> Run:
     """Run the CLI in-process from the repository root (relative paths keep goldens stable)."""
-    env = {"COLUMNS": str(columns), "RTCHECK_NO_STDIN": "1"}
+    env = {"COLUMNS": str(columns)}
     if not color:
         env["NO_COLOR"] = "1"
     old = Path.cwd()

@@ -42,7 +42,6 @@ def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
     from realtime_cli.cli import main
 
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("RTCHECK_NO_STDIN", "1")
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.delenv("RTCHECK_DEBUG", raising=False)
 
