@@ -146,6 +146,20 @@ def precheck(rec: Record, dialect: str | None = None) -> int:
     etype = "realtime.response" if rec.envelope == "response" else ev.get("type")
     if type(etype) is not str:
         return 0
+    if dialect is not None and rec.envelope != "response":
+        table = _FAST.get(dialect)
+        if table is not None:
+            fast = table[etype] if etype in table else _fast_entry(dialect, etype)
+            if fast is not None:
+                # A fast-path type proves no other dialect: only ``dialect``'s verdict is needed.
+                bit = _DIALECT_BIT[dialect]
+                ok = fast[1](ev)
+                field = fast[2]
+                if field is not None:
+                    rec.audio_bytes = n = audio_length(ev.get(field))
+                    if n >= 0 and ok:
+                        ev[field] = ""
+                return (1 << bit) | (int(ok) << (bit + 1))
     mask = 0
     all_ok = True
     wanted = _DIALECT_BIT
@@ -221,19 +235,24 @@ class FileValidator:
             what = "no `type` field" if etype is None else f"`type` is {type(etype).__name__}, not a string"
             self.out.emit("RT005", f"event has {what}", line=rec.line, event=ev, json_path="$.type")
             return
-        if known is None and self._fast is not None:
-            # The common case (dialect decided, no worker verdicts): see _FAST.
+        if self._fast is not None:
+            # The common case (dialect decided): see _FAST.
             dialect = self._fast_dialect
             try:
                 fast = self._fast[etype]
             except KeyError:
                 fast = _fast_entry(dialect, etype)
             if fast is not None:
-                field = fast[2]
-                if field is not None:
-                    rec.audio_bytes = audio_length(ev.get(field))
-                if not fast[1](ev):
-                    if self._undetermined and self._valid_in_other(dialect, etype, ev, None):
+                if known is None:
+                    field = fast[2]
+                    if field is not None:
+                        rec.audio_bytes = audio_length(ev.get(field))
+                    ok = fast[1](ev)
+                else:  # a --jobs worker's verdict (audio_bytes was filled by precheck too)
+                    bit = _DIALECT_BIT[dialect]
+                    ok = bool(known >> (bit + 1) & 1) if known >> bit & 1 else fast[1](ev)
+                if not ok:
+                    if self._undetermined and self._valid_in_other(dialect, etype, ev, known):
                         self._note_undetermined(rec, etype, dialect)
                     else:
                         self._explain(rec, fast[0], ev, "RT101")
