@@ -137,7 +137,7 @@ def validate(
     from realtime_cli import config as cfgmod
     from realtime_cli.diagnostics import Severity
     from realtime_cli.loader import DEFAULT_MAX_LINE_BYTES
-    from realtime_cli.reporters import REPORTER_NAMES, get_reporter
+    from realtime_cli.reporters import MACHINE_FORMATS, REPORTER_NAMES, PlainOutput, get_reporter
     from realtime_cli.validate import Config, exit_code, run
 
     try:
@@ -165,15 +165,24 @@ def validate(
     from realtime_cli.progress import for_validate
 
     # A bar on stderr only for a terminal, not --quiet, and only once the run proves slow or large.
-    bar = for_validate(inputs, make_console(color.value, stderr=True), quiet=quiet)
+    bar = None
+    if not quiet and _isatty(sys.stderr):  # no Rich console (or its import) for a piped stderr
+        bar = for_validate(inputs, make_console(color.value, stderr=True), quiet=quiet)
     if bar is None:
         result = run(inputs, config)
     else:
         with bar:  # leaving erases the bar: the report below is all that stays on screen
             result = run(inputs, config, progress=bar)
-    console = make_console(color.value)
-    get_reporter(fmt)(console, quiet=quiet).report(result)
+    output = PlainOutput() if fmt in MACHINE_FORMATS else make_console(color.value)
+    get_reporter(fmt)(output, quiet=quiet).report(result)
     raise typer.Exit(exit_code(result, threshold))
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
 
 
 @app.command("rules")

@@ -52,7 +52,13 @@ _TYPE_NAMES = {
 }
 
 
-def _json_type(value: Any) -> str:
+def got(value: Any) -> str:
+    """``string "abc"``, ``integer 5``, ``null``: a value's JSON type and a bounded rendering."""
+    kind = json_type(value)
+    return kind if value is None else f"{kind} {short(value)}"
+
+
+def json_type(value: Any) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -82,7 +88,7 @@ def describe(error: Any) -> str:
     if kw == "type":
         wanted = val if isinstance(val, list) else [val]
         expected = " or ".join(_TYPE_NAMES.get(str(w), str(w)) for w in wanted)
-        return f"expected {expected}, got {_json_type(inst)} {short(inst)}"
+        return f"expected {expected}, got {got(inst)}"
     if kw == "const":
         return f"expected {short(val)}, got {short(inst)}"
     if kw == "enum":

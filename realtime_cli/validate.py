@@ -232,8 +232,13 @@ class FileValidator:
         if rec.envelope == "response":
             etype = "realtime.response"
         elif type(etype) is not str:
-            what = "no `type` field" if etype is None else f"`type` is {type(etype).__name__}, not a string"
-            self.out.emit("RT005", f"event has {what}", line=rec.line, event=ev, json_path="$.type")
+            if "type" not in ev:
+                message = "event has no `type` field"
+            else:
+                from realtime_cli.explain import got
+
+                message = f"`type` must be a string, got {got(etype)}"
+            self.out.emit("RT005", message, line=rec.line, event=ev, json_path="$.type")
             return
         if self._fast is not None:
             # The common case (dialect decided): see _FAST.

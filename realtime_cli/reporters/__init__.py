@@ -5,16 +5,31 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+import sys
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from realtime_cli.diagnostics import Result
 
 
+class Output(Protocol):
+    """Where a machine-format reporter writes: anything with a text ``file`` (a Rich Console,
+    or :class:`PlainOutput`, so json/github/sarif runs never import Rich)."""
+
+    @property
+    def file(self) -> IO[str]: ...
+
+
+class PlainOutput:
+    """Standard output without Rich, for the machine formats."""
+
+    @property
+    def file(self) -> IO[str]:
+        return sys.stdout
+
+
 class Reporter(Protocol):
-    def __init__(self, console: Console, *, quiet: bool = False) -> None: ...
+    def __init__(self, console: Any, *, quiet: bool = False) -> None: ...
 
     def report(self, result: Result) -> None: ...
 
@@ -41,3 +56,4 @@ def get_reporter(name: str) -> type[Reporter]:
 
 
 REPORTER_NAMES = ("text", "json", "github", "sarif")
+MACHINE_FORMATS = frozenset({"json", "github", "sarif"})

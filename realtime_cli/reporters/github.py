@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import os
 
-from rich.console import Console
-
 from realtime_cli import rules
 from realtime_cli.diagnostics import Diagnostic, Result, Severity
+from realtime_cli.reporters import Output
 from realtime_cli.safety import DEFAULT_LIMIT, clean
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -60,7 +59,7 @@ def format_command(d: Diagnostic) -> str:
 class GithubReporter:
     """``--format github``: annotations for GitHub Actions, then a one-line plain summary."""
 
-    def __init__(self, console: Console, *, quiet: bool = False) -> None:
+    def __init__(self, console: Output, *, quiet: bool = False) -> None:
         self.console = console
         self.quiet = quiet
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from rich.console import Console
 
 from realtime_cli import rules
 from realtime_cli.diagnostics import Diagnostic, Result, Severity
+from realtime_cli.reporters import Output
 
 SCHEMA_VERSION = 1
 
@@ -56,7 +56,7 @@ def result_dict(result: Result) -> dict[str, Any]:
 
 
 class JsonReporter:
-    def __init__(self, console: Console, *, quiet: bool = False) -> None:
+    def __init__(self, console: Output, *, quiet: bool = False) -> None:
         self.console = console
 
     def report(self, result: Result) -> None:

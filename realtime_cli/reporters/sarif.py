@@ -16,10 +16,10 @@ from typing import Any
 from urllib.parse import quote
 
 import orjson
-from rich.console import Console
 
 from realtime_cli import rules
 from realtime_cli.diagnostics import Diagnostic, Result, Severity
+from realtime_cli.reporters import Output
 from realtime_cli.safety import DEFAULT_LIMIT, clean, utf8_safe, utf8_safe_tree
 
 SARIF_VERSION = "2.1.0"
@@ -143,7 +143,7 @@ def sarif_log(result: Result, *, quiet: bool = False) -> dict[str, Any]:
 class SarifReporter:
     """``--format sarif``: one SARIF 2.1.0 document on stdout."""
 
-    def __init__(self, console: Console, *, quiet: bool = False) -> None:
+    def __init__(self, console: Output, *, quiet: bool = False) -> None:
         self.console = console
         self.quiet = quiet
 
