@@ -46,9 +46,16 @@ class ConsistencyChecker:
     def __init__(self, collector: Collector) -> None:
         self.out = collector
         self.ctx = Context(collector)
+        self._build()
+        self._awaiting_start = True  # until the first server event says where the log starts
+        self._sessions = 0  # session.created events seen: a second one starts a new session
+
+    def _build(self) -> None:
+        """Fresh rule state: at the start of the input and of every further session in it."""
+        wants = self.out.wants
         # A family is built when one of its codes, or one of the notes it can give, is wanted.
         self.families: list[_Family] = [
-            cls(self.ctx) for codes, cls in _FAMILIES if any(collector.wants(c) for c in codes + _NOTES)
+            cls(self.ctx) for codes, cls in _FAMILIES if any(wants(c) for c in codes + _NOTES)
         ]
         merged: dict[str, list[Handler]] = {}
         for fam in self.families:
@@ -56,7 +63,17 @@ class ConsistencyChecker:
                 merged.setdefault(etype, []).append(handler)
         self._dispatch: dict[str, tuple[Handler, ...]] = {t: tuple(hs) for t, hs in merged.items()}
         self._get = self._dispatch.get
-        self._awaiting_start = True  # until the first server event says where the log starts
+
+    def _session_boundary(self) -> None:
+        """A log that holds several sessions (concatenated recordings): a new session.created
+        closes the previous session (its unfinished responses are reported) and starts the
+        rules afresh, so its first item's null previous_item_id, its own ids and its own
+        responses are judged on their own. Once-only notes stay once per input."""
+        self._sessions += 1
+        if self._sessions > 1:
+            self.finish()
+            self._build()
+            self.ctx.started = True
 
     def feed(self, rec: Record, dialect: str | None) -> None:
         """Process one record. ``dialect`` is the input's decided dialect (or None)."""
@@ -64,6 +81,8 @@ class ConsistencyChecker:
         etype = "realtime.response" if rec.envelope == "response" else ev.get("type")
         if type(etype) is not str:
             return
+        if etype in _SESSION_START:
+            self._session_boundary()
         if self._awaiting_start:
             self._note_start(rec, etype)
         handlers = self._get(etype)
@@ -80,6 +99,8 @@ class ConsistencyChecker:
 
     def feed_event(self, rec: Record, ev: dict[str, Any], etype: str, dialect: str | None) -> None:
         """:meth:`feed` for a caller that already has the event and its type (the engine)."""
+        if etype in _SESSION_START:
+            self._session_boundary()
         if self._awaiting_start:
             self._note_start(rec, etype)
         handlers = self._get(etype)
