@@ -14,12 +14,11 @@ from realtime_cli import rules
 from realtime_cli.diagnostics import Diagnostic
 from realtime_cli.loader import DEFAULT_MAX_LINE_BYTES, ParseFailure, discover, iter_file
 from realtime_cli.locate import LAST, FileHits, ScanCounter, search
+from realtime_cli.stats import LogStats, StatsBuilder
 from realtime_cli.summaries import (
     UNFINISHED,
-    LogStats,
     ResponseBuilder,
     ResponseSummary,
-    StatsBuilder,
     build_responses,
 )
 from realtime_cli.validate import Config, FileValidator

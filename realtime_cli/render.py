@@ -21,17 +21,15 @@ from realtime_cli.inspection import AMBIGUOUS, FOUND, ListOutcome, ShowOutcome, 
 from realtime_cli.reporters.json_ import diagnostic_dict
 from realtime_cli.reporters.text import format_line
 from realtime_cli.safety import clean
+from realtime_cli.stats import LogStats, SessionStats, stats_dict
 from realtime_cli.summaries import (
     JSON_VERSION,
     UNFINISHED,
     ItemSummary,
-    LogStats,
     ResponseSummary,
-    SessionStats,
     pretty_json_text,
     response_dict,
     response_row,
-    stats_dict,
     usage_checks,
 )
 

@@ -1,8 +1,8 @@
-"""Pure derivations for ``show`` / ``ls`` / ``stats``: what a response was, from its events.
+"""Pure derivations for ``show`` / ``ls``: what a response was, from its events.
 
 Records go in (in file order), plain data comes out: a :class:`ResponseSummary` per response
 (status, usage and its arithmetic, output items with text / transcript / audio duration /
-function calls, event timeline, timings), and a :class:`SessionStats` per session for
+function calls, event timeline, timings); :mod:`realtime_cli.stats` builds on these for
 ``stats``. Nothing here prints or does I/O; :mod:`realtime_cli.render` draws these and the
 ``*_dict`` functions give the versioned JSON shape.
 
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from realtime_cli import dialect as dl
-from realtime_cli.loader import ParseFailure, Record
+from realtime_cli.loader import Record
 from realtime_cli.validate import audio_length
 
 JSON_VERSION = 1
@@ -50,15 +50,15 @@ UNFINISHED = "unfinished"
 # --------------------------------------------------------------------------- small helpers
 
 
-def _str(value: Any) -> str | None:
+def as_str(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _int(value: Any) -> int | None:
+def as_int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _dict(value: Any) -> dict[str, Any]:
+def as_dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
@@ -66,18 +66,18 @@ def event_type(rec: Record) -> str | None:
     """The event's ``type`` (``realtime.response`` for a standalone response object)."""
     if rec.envelope == "response":
         return "realtime.response"
-    return _str(rec.event.get("type"))
+    return as_str(rec.event.get("type"))
 
 
 def response_id_of(rec: Record) -> str | None:
     """The response id an event belongs to, or None for events that name no response."""
     ev = rec.event
     if rec.envelope == "response":
-        return _str(ev.get("id"))
+        return as_str(ev.get("id"))
     t = ev.get("type")
     if t in RESPONSE_CARRIERS:
-        return _str(_dict(ev.get("response")).get("id"))
-    return _str(ev.get("response_id"))
+        return as_str(as_dict(ev.get("response")).get("id"))
+    return as_str(ev.get("response_id"))
 
 
 def audio_format_of(container: Any, *, output: bool = True) -> str | None:
@@ -86,15 +86,15 @@ def audio_format_of(container: Any, *, output: bool = True) -> str | None:
     Beta: ``output_audio_format`` / ``input_audio_format`` (``pcm16``, ``g711_ulaw`` ...);
     GA: ``audio.output.format`` / ``audio.input.format`` (``{type: audio/pcm, rate}``).
     """
-    obj = _dict(container)
+    obj = as_dict(container)
     beta = obj.get("output_audio_format" if output else "input_audio_format")
     if isinstance(beta, str):
         return beta
-    fmt = _dict(_dict(obj.get("audio")).get("output" if output else "input")).get("format")
+    fmt = as_dict(as_dict(obj.get("audio")).get("output" if output else "input")).get("format")
     if isinstance(fmt, str):
         return fmt
     if isinstance(fmt, dict) and isinstance(fmt.get("type"), str):
-        rate = _int(fmt.get("rate"))
+        rate = as_int(fmt.get("rate"))
         return f"{fmt['type']}@{rate}" if rate else str(fmt["type"])
     return None
 
@@ -183,28 +183,28 @@ def usage_checks(usage: Any) -> list[UsageCheck]:
 
     Only figures that are present are compared: a missing detail is not a mismatch.
     """
-    u = _dict(usage)
+    u = as_dict(usage)
     out: list[UsageCheck] = []
-    inp, outp, total = _int(u.get("input_tokens")), _int(u.get("output_tokens")), _int(u.get("total_tokens"))
+    inp, outp, total = as_int(u.get("input_tokens")), as_int(u.get("output_tokens")), as_int(u.get("total_tokens"))
     if inp is not None and outp is not None and total is not None and total != inp + outp:
         out.append(UsageCheck("total_tokens", f"total_tokens {total} != input {inp} + output {outp}"))
-    idet = _dict(u.get("input_token_details"))
-    parts = [_int(idet.get(k)) for k in ("text_tokens", "audio_tokens")]
-    image = _int(idet.get("image_tokens")) or 0
+    idet = as_dict(u.get("input_token_details"))
+    parts = [as_int(idet.get(k)) for k in ("text_tokens", "audio_tokens")]
+    image = as_int(idet.get("image_tokens")) or 0
     if inp is not None and all(p is not None for p in parts):
         s = sum(p for p in parts if p is not None) + image
         if s != inp:
             out.append(UsageCheck("input_tokens", f"input_tokens {inp} != text + audio + image {s}"))
-    odet = _dict(u.get("output_token_details"))
-    oparts = [_int(odet.get(k)) for k in ("text_tokens", "audio_tokens")]
+    odet = as_dict(u.get("output_token_details"))
+    oparts = [as_int(odet.get(k)) for k in ("text_tokens", "audio_tokens")]
     if outp is not None and all(p is not None for p in oparts):
         s = sum(p for p in oparts if p is not None)
         if s != outp:
             out.append(UsageCheck("output_tokens", f"output_tokens {outp} != text + audio {s}"))
-    cached = _int(idet.get("cached_tokens"))
+    cached = as_int(idet.get("cached_tokens"))
     cdet = idet.get("cached_tokens_details")
     if cached is not None and isinstance(cdet, dict):
-        vals = [_int(cdet.get(k)) for k in ("text_tokens", "audio_tokens", "image_tokens")]
+        vals = [as_int(cdet.get(k)) for k in ("text_tokens", "audio_tokens", "image_tokens")]
         s = sum(v for v in vals if v is not None)
         if any(v is not None for v in vals) and s != cached:
             out.append(UsageCheck("cached_tokens", f"cached_tokens {cached} != sum of cached details {s}"))
@@ -273,7 +273,7 @@ class ResponseSummary:
     @property
     def total_tokens(self) -> int | None:
         """``usage.total_tokens`` from ``response.done``, if the log has it."""
-        return _int(_dict(self.usage).get("total_tokens"))
+        return as_int(as_dict(self.usage).get("total_tokens"))
 
     @property
     def ms_to_first_output(self) -> float | None:
@@ -356,8 +356,8 @@ class ResponseBuilder:
             resp.records.insert(0, create)
 
     def _item(self, resp: ResponseSummary, index: Any, item_id: Any) -> ItemSummary:
-        iid = _str(item_id)
-        idx = _int(index)
+        iid = as_str(item_id)
+        idx = as_int(index)
         if iid is not None:
             hit = self._item_index.get((resp.id, iid))
             if hit is not None:
@@ -386,7 +386,7 @@ class ResponseBuilder:
         if resp.dialect is None:
             resp.dialect = dl.strong_signal(ev, etype)
         if etype in RESPONSE_CARRIERS or etype == "realtime.response":
-            obj = ev if etype == "realtime.response" else _dict(ev.get("response"))
+            obj = ev if etype == "realtime.response" else as_dict(ev.get("response"))
             self._apply_response_object(resp, obj)
             if etype == "response.created":
                 resp.created = True
@@ -399,13 +399,13 @@ class ResponseBuilder:
         if etype in FIRST_OUTPUT and resp.t_first_output is None:
             resp.t_first_output = ts
         if etype in ("response.output_item.added", "response.output_item.done"):
-            item = _dict(ev.get("item"))
+            item = as_dict(ev.get("item"))
             it = self._item(resp, ev.get("output_index"), item.get("id"))
             _merge_item(it, item)
             return
         if etype in ("response.content_part.added", "response.content_part.done"):
             it = self._item(resp, ev.get("output_index"), ev.get("item_id"))
-            part = _dict(ev.get("part"))
+            part = as_dict(ev.get("part"))
             if etype.endswith(".done"):
                 _merge_part(it, part)
             return
@@ -440,27 +440,27 @@ class ResponseBuilder:
             else:
                 if isinstance(ev.get("arguments"), str):
                     it.arguments = ev["arguments"]
-                it.name = _str(ev.get("name")) or it.name
-                it.call_id = _str(ev.get("call_id")) or it.call_id
+                it.name = as_str(ev.get("name")) or it.name
+                it.call_id = as_str(ev.get("call_id")) or it.call_id
 
     def _apply_response_object(self, resp: ResponseSummary, obj: dict[str, Any]) -> None:
-        resp.status = _str(obj.get("status")) or resp.status
+        resp.status = as_str(obj.get("status")) or resp.status
         sd = obj.get("status_details")
         resp.status_details = sd if isinstance(sd, dict) else resp.status_details
-        resp.conversation_id = _str(obj.get("conversation_id")) or resp.conversation_id
+        resp.conversation_id = as_str(obj.get("conversation_id")) or resp.conversation_id
         mods = obj.get("output_modalities", obj.get("modalities"))
         if isinstance(mods, list):
             resp.modalities = [str(m) for m in mods]
         voice = obj.get("voice")
         if not isinstance(voice, str):
-            voice = _dict(_dict(obj.get("audio")).get("output")).get("voice")
-        resp.voice = _str(voice) or resp.voice
+            voice = as_dict(as_dict(obj.get("audio")).get("output")).get("voice")
+        resp.voice = as_str(voice) or resp.voice
         resp.audio_format = audio_format_of(obj) or resp.audio_format
         temp = obj.get("temperature")
         if isinstance(temp, int | float) and not isinstance(temp, bool):
             resp.temperature = float(temp)
         mot = obj.get("max_output_tokens")
-        if isinstance(mot, str) or _int(mot) is not None:
+        if isinstance(mot, str) or as_int(mot) is not None:
             resp.max_output_tokens = mot
         if isinstance(obj.get("metadata"), dict):
             resp.metadata = obj["metadata"]
@@ -489,12 +489,12 @@ def _merge_part(it: ItemSummary, part: dict[str, Any]) -> None:
 
 def _merge_item(it: ItemSummary, item: dict[str, Any]) -> None:
     """Fill an item summary from an item object; later (more final) values win."""
-    it.id = _str(item.get("id")) or it.id
-    it.type = _str(item.get("type")) or it.type
-    it.role = _str(item.get("role")) or it.role
-    it.status = _str(item.get("status")) or it.status
-    it.name = _str(item.get("name")) or it.name
-    it.call_id = _str(item.get("call_id")) or it.call_id
+    it.id = as_str(item.get("id")) or it.id
+    it.type = as_str(item.get("type")) or it.type
+    it.role = as_str(item.get("role")) or it.role
+    it.status = as_str(item.get("status")) or it.status
+    it.name = as_str(item.get("name")) or it.name
+    it.call_id = as_str(item.get("call_id")) or it.call_id
     if isinstance(item.get("arguments"), str) and item["arguments"]:
         it.arguments = item["arguments"]
     if isinstance(item.get("output"), str):
@@ -512,142 +512,6 @@ def build_responses(records: list[Record], path: str, *, keep_records: bool = Tr
     for rec in records:
         builder.feed(rec)
     return builder.finish()
-
-
-# --------------------------------------------------------------------------- stats
-
-
-@dataclass(slots=True)
-class SessionStats:
-    """Counts for one session of a log (a new ``session.created`` starts a session)."""
-
-    index: int
-    session_id: str | None = None
-    first_line: int = 0
-    last_line: int = 0
-    dialect: str | None = None
-    events: Counter[str] = field(default_factory=Counter)
-    responses: Counter[str] = field(default_factory=Counter)
-    input_tokens: int = 0
-    output_tokens: int = 0
-    total_tokens: int = 0
-    cached_tokens: int = 0
-    audio_in_bytes: int = 0
-    audio_in_ms: float = 0.0
-    audio_out_bytes: int = 0
-    audio_out_ms: float = 0.0
-    diagnostics: Counter[str] = field(default_factory=Counter)
-
-    @property
-    def cached_share(self) -> float | None:
-        """cached / input tokens, or None when there were no input tokens."""
-        return self.cached_tokens / self.input_tokens if self.input_tokens else None
-
-
-@dataclass(slots=True)
-class LogStats:
-    """``stats`` for one input: its sessions plus whole-file figures."""
-
-    path: str
-    dialect: str | None = None
-    sessions: list[SessionStats] = field(default_factory=list)
-    diagnostics: Counter[str] = field(default_factory=Counter)
-    parse_failures: int = 0
-    readable: bool = True
-
-
-class StatsBuilder:
-    """Accumulates :class:`LogStats` over one input's items, fed in order."""
-
-    def __init__(self, path: str) -> None:
-        self.stats = LogStats(path)
-        self._builder: ResponseBuilder | None = None
-        self._session: SessionStats | None = None
-        self._in_format: str | None = None
-        self._out_format: str | None = None
-        self._response_format: dict[str, str] = {}
-
-    def _start_session(self, line: int, session_id: str | None) -> SessionStats:
-        self._close_session()
-        s = SessionStats(len(self.stats.sessions) + 1, session_id, first_line=line)
-        self.stats.sessions.append(s)
-        self._session = s
-        self._builder = ResponseBuilder(self.stats.path)
-        return s
-
-    def feed(self, item: Record | ParseFailure) -> None:
-        """Take one loader item."""
-        if isinstance(item, ParseFailure):
-            self.stats.parse_failures += 1
-            if item.code == "RT006" and item.line == 0:
-                self.stats.readable = False
-            return
-        rec = item
-        etype = event_type(rec)
-        ev = rec.event
-        if etype == "session.created" or self._session is None:
-            sid = _str(_dict(ev.get("session")).get("id")) if etype == "session.created" else None
-            if etype == "session.created" or self._session is None:
-                self._start_session(rec.line, sid)
-        s = self._session
-        assert s is not None and self._builder is not None
-        s.last_line = rec.line
-        s.events[etype or "(no type)"] += 1
-        if etype is None:
-            return
-        if s.dialect is None:
-            s.dialect = dl.strong_signal(ev, etype)
-        if etype in SESSION_EVENTS:
-            sess = ev.get("session")
-            self._in_format = audio_format_of(sess, output=False) or self._in_format
-            self._out_format = audio_format_of(sess) or self._out_format
-        elif etype == "input_audio_buffer.append":
-            n = rec.audio_bytes if rec.audio_bytes is not None else audio_length(ev.get("audio"))
-            if n > 0:
-                s.audio_in_bytes += n
-                s.audio_in_ms += n / bytes_per_ms(self._in_format)
-        elif etype in AUDIO_DELTAS:
-            n = rec.audio_bytes if rec.audio_bytes is not None else audio_length(ev.get("delta"))
-            if n > 0:
-                rid = _str(ev.get("response_id"))
-                fmt = self._response_format.get(rid or "") or self._out_format
-                s.audio_out_bytes += n
-                s.audio_out_ms += n / bytes_per_ms(fmt)
-        elif etype == "response.created":
-            resp = _dict(ev.get("response"))
-            fmt = audio_format_of(resp)
-            if fmt is not None and isinstance(resp.get("id"), str):
-                self._response_format[resp["id"]] = fmt
-        self._builder.feed(rec)
-
-    def _close_session(self) -> None:
-        s, b = self._session, self._builder
-        if s is None or b is None:
-            return
-        for resp in b.finish():
-            s.responses[resp.status if resp.done and resp.status else UNFINISHED] += 1
-            u = _dict(resp.usage) if resp.done else {}
-            s.input_tokens += _int(u.get("input_tokens")) or 0
-            s.output_tokens += _int(u.get("output_tokens")) or 0
-            s.total_tokens += _int(u.get("total_tokens")) or 0
-            s.cached_tokens += _int(_dict(u.get("input_token_details")).get("cached_tokens")) or 0
-        self._session = None
-        self._builder = None
-
-    def finish(self, diagnostics: list[Any], dialect: str | None) -> LogStats:
-        """End of input: attribute diagnostics (by line) to sessions and return the stats."""
-        self._close_session()
-        st = self.stats
-        st.dialect = dialect
-        for d in diagnostics:
-            st.diagnostics[d.code] += 1
-            for s in st.sessions:
-                if s.first_line <= d.line <= s.last_line:
-                    s.diagnostics[d.code] += 1
-                    break
-        for s in st.sessions:
-            s.dialect = s.dialect or dialect
-        return st
 
 
 # --------------------------------------------------------------------------- JSON shapes
@@ -682,15 +546,15 @@ def item_dict(it: ItemSummary, per_ms: float) -> dict[str, Any]:
 
 def response_row(r: ResponseSummary) -> dict[str, Any]:
     """The short per-response shape used by ``ls``."""
-    u = _dict(r.usage)
+    u = as_dict(r.usage)
     return {
         "id": r.id,
         "status": r.status,
         "done": r.done,
         "output_items": len(r.items),
-        "input_tokens": _int(u.get("input_tokens")),
-        "output_tokens": _int(u.get("output_tokens")),
-        "total_tokens": _int(u.get("total_tokens")),
+        "input_tokens": as_int(u.get("input_tokens")),
+        "output_tokens": as_int(u.get("output_tokens")),
+        "total_tokens": as_int(u.get("total_tokens")),
         "path": r.path,
         "first_line": r.first_line,
         "last_line": r.last_line,
@@ -721,43 +585,4 @@ def response_dict(r: ResponseSummary) -> dict[str, Any]:
             "ms_to_first_output": _round(r.ms_to_first_output),
             "ms_to_done": _round(r.ms_to_done),
         },
-    }
-
-
-def session_dict(s: SessionStats) -> dict[str, Any]:
-    """The JSON shape of one session in ``stats``."""
-    share = s.cached_share
-    return {
-        "index": s.index,
-        "session_id": s.session_id,
-        "first_line": s.first_line,
-        "last_line": s.last_line,
-        "dialect": s.dialect,
-        "events": dict(sorted(s.events.items())),
-        "responses": dict(sorted(s.responses.items())),
-        "usage": {
-            "input_tokens": s.input_tokens,
-            "output_tokens": s.output_tokens,
-            "total_tokens": s.total_tokens,
-            "cached_tokens": s.cached_tokens,
-            "cached_share": None if share is None else round(share, 4),
-        },
-        "audio": {
-            "in_seconds": round(s.audio_in_ms / 1000, 3),
-            "out_seconds": round(s.audio_out_ms / 1000, 3),
-            "in_bytes": s.audio_in_bytes,
-            "out_bytes": s.audio_out_bytes,
-        },
-        "diagnostics": dict(sorted(s.diagnostics.items())),
-    }
-
-
-def stats_dict(st: LogStats) -> dict[str, Any]:
-    """The JSON shape of one input in ``stats``."""
-    return {
-        "path": st.path,
-        "dialect": st.dialect,
-        "parse_failures": st.parse_failures,
-        "diagnostics": dict(sorted(st.diagnostics.items())),
-        "sessions": [session_dict(s) for s in st.sessions],
     }

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from realtime_cli.loader import Record, iter_file
+from realtime_cli.stats import StatsBuilder
 from realtime_cli.summaries import (
-    StatsBuilder,
     build_responses,
     bytes_per_ms,
     response_dict,
