@@ -20,12 +20,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from realtime_cli.jsonparse import parse_json
 from realtime_cli.loader import (
     DEFAULT_MAX_LINE_BYTES,
     ParseFailure,
     Record,
     iter_file,
-    parse_json,
     unwrap,
 )
 from realtime_cli.summaries import event_type, response_id_of

@@ -14,7 +14,8 @@ import orjson
 from realtime_cli import dialect as dl
 from realtime_cli.consistency.context import OPEN_CAP, Context, Handler, is_cut, plain, put_bounded
 from realtime_cli.explain import short
-from realtime_cli.loader import Record, parse_json
+from realtime_cli.jsonparse import parse_json
+from realtime_cli.loader import Record
 
 CODES = ("RT202", "RT701", "RT702", "RT703")
 

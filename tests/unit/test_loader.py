@@ -10,15 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from realtime_cli.jsonparse import FAILED, parse_json, parse_slow
 from realtime_cli.loader import (
-    FAILED,
     ParseFailure,
     Record,
     _GzipRaw,
     discover,
     iter_file,
-    parse_json,
-    parse_slow,
     unwrap,
 )
 
