@@ -33,7 +33,6 @@ from realtime_cli import loader
 from realtime_cli.diagnostics import Diagnostic, FileSummary
 from realtime_cli.loader import ParseFailure, Record
 
-AUTO_SPLIT_BYTES = 32 * 1024 * 1024  # --jobs 0: files above this are split, smaller ones are not
 CHUNK_BYTES = 2 * 1024 * 1024  # one task: bounded, so results in flight stay small
 # Splitting pays off when lines are long (audio payloads: parsing and decoding move to the
 # workers, the main process gets small records). With short lines the main process's ordered
@@ -244,8 +243,14 @@ def iter_inputs_parallel(paths: list[str], config: Any, progress: Any = None) ->
 
     jobs = effective_jobs(config.jobs)
     found = list(loader.discover(paths))
-    min_split = AUTO_SPLIT_BYTES if config.jobs == 0 else 2 * CHUNK_BYTES
-    split = {p for p, err in found if err is None and splittable(p, min_split)}
+    # --jobs 0 (automatic) parallelises across files only: splitting one file needs the main
+    # process to replay every record through the ordered consistency pass, which measured no
+    # faster than one process on 2 cores (benchmarks/README.md). An explicit --jobs N splits.
+    split = (
+        set()
+        if config.jobs == 0
+        else {p for p, err in found if err is None and splittable(p, 2 * CHUNK_BYTES)}
+    )
     whole = [p for p, err in found if err is None and p not in split and p != "-"]
     if jobs <= 1 or (not split and len(whole) <= 1):
         yield from iter_inputs(paths, config, progress)

@@ -98,3 +98,29 @@ def test_unsplittable_inputs(tmp_path: Path) -> None:
     assert not parallel.splittable(str(gz), 0)
     assert not parallel.splittable("-", 0)
     assert not parallel.splittable(str(short), 0)  # short lines: the main process is the bottleneck
+
+
+def test_automatic_jobs_split_across_files_but_never_within_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--jobs 0 must never be slower than one process: it only runs whole files in parallel
+    (splitting one file measured no faster on 2 cores); an explicit --jobs N may split."""
+    logs = []
+    for seed in (1, 2):
+        p = tmp_path / f"s{seed}.jsonl"
+        loggen.write_log(p, "ga", profile="audio", turns=6, seed=seed)
+        logs.append(str(p))
+    monkeypatch.setattr(parallel, "CHUNK_BYTES", 4096)  # every file is 'large' for an explicit N
+    monkeypatch.setattr(parallel, "effective_jobs", lambda jobs: 2)
+    calls: list[str] = []
+    real_split = parallel._split_file
+
+    def spy(pool: Any, jobs: int, path: str, *rest: Any) -> Any:
+        calls.append(path)
+        return real_split(pool, jobs, path, *rest)
+
+    monkeypatch.setattr(parallel, "_split_file", spy)
+    auto = run(logs, Config(jobs=0))
+    assert calls == []
+    explicit = run(logs, Config(jobs=2))
+    assert calls == logs
+    assert [(d.path, d.line, d.code) for d in auto.diagnostics] == [(d.path, d.line, d.code) for d in explicit.diagnostics]
+    assert [f.events for f in auto.files] == [f.events for f in explicit.files]
