@@ -243,13 +243,16 @@ def iter_inputs_parallel(paths: list[str], config: Any, progress: Any = None) ->
 
     jobs = effective_jobs(config.jobs)
     found = list(loader.discover(paths))
-    # --jobs 0 (automatic) parallelises across files only: splitting one file needs the main
-    # process to replay every record through the ordered consistency pass, which measured no
-    # faster than one process on 2 cores (benchmarks/README.md). An explicit --jobs N splits.
+    # Whole files first: a file validated whole in a worker sends back only its diagnostics.
+    # Splitting one file makes the main process replay every record through the ordered
+    # consistency pass, which measured no faster than one process on 2 cores
+    # (benchmarks/README.md). So --jobs 0 (automatic) never splits, and an explicit --jobs N
+    # splits only when there are fewer files than workers to keep busy.
+    readable = [p for p, err in found if err is None and p != "-"]
     split = (
         set()
-        if config.jobs == 0
-        else {p for p, err in found if err is None and splittable(p, 2 * CHUNK_BYTES)}
+        if config.jobs == 0 or len(readable) >= jobs
+        else {p for p in readable if splittable(p, 2 * CHUNK_BYTES)}
     )
     whole = [p for p, err in found if err is None and p not in split and p != "-"]
     if jobs <= 1 or (not split and len(whole) <= 1):

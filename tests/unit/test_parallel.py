@@ -64,7 +64,8 @@ def test_jobs_2_equals_jobs_1_on_planted_defects(tmp_path: Path, monkeypatch: py
     paths = [ga, tmp_path / "missing.jsonl", text, beta]
     assert len(parallel.ranges(str(ga))) > 5
     one = _outcome(paths, 1)
-    two = _outcome(paths, 2)
+    # More workers than files, so large files are split into ranges (files come first).
+    two = _outcome(paths, 4)
     assert split_calls == ["ga.jsonl", "beta.jsonl"]  # text.jsonl is small: whole, in a worker
     assert two == one
     codes = {d.code for d in one[0] if d.path == str(ga)}
@@ -100,9 +101,10 @@ def test_unsplittable_inputs(tmp_path: Path) -> None:
     assert not parallel.splittable(str(short), 0)  # short lines: the main process is the bottleneck
 
 
-def test_automatic_jobs_split_across_files_but_never_within_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_files_before_ranges(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """--jobs 0 must never be slower than one process: it only runs whole files in parallel
-    (splitting one file measured no faster on 2 cores); an explicit --jobs N may split."""
+    (splitting one file measured no faster on 2 cores); an explicit --jobs N splits a file only
+    when there are fewer files than workers."""
     logs = []
     for seed in (1, 2):
         p = tmp_path / f"s{seed}.jsonl"
@@ -121,6 +123,11 @@ def test_automatic_jobs_split_across_files_but_never_within_one(tmp_path: Path, 
     auto = run(logs, Config(jobs=0))
     assert calls == []
     explicit = run(logs, Config(jobs=2))
-    assert calls == logs
+    assert calls == []  # as many files as workers: whole files keep both busy
+    single = run(logs[:1], Config(jobs=2))
+    assert calls == logs[:1]  # one file, two workers, explicitly asked: ranges
+    assert [(d.line, d.code) for d in single.diagnostics] == [
+        (d.line, d.code) for d in auto.diagnostics if d.path == logs[0]
+    ]
     assert [(d.path, d.line, d.code) for d in auto.diagnostics] == [(d.path, d.line, d.code) for d in explicit.diagnostics]
     assert [f.events for f in auto.files] == [f.events for f in explicit.files]

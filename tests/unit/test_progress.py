@@ -224,12 +224,12 @@ def test_run_calls_the_hook_per_step_and_per_file(monkeypatch: pytest.MonkeyPatc
 
 def test_parallel_run_calls_the_hook_per_chunk(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     big = tmp_path / "big.jsonl"
-    write_log(big, "ga", turns=12, seed=3)  # audio: long lines, so --jobs splits it
+    write_log(big, "ga", turns=12, seed=3)  # audio: long lines, so --jobs 3 (more workers than files) splits it
     small = tmp_path / "small.jsonl"
     write_log(small, "ga", profile="text", turns=2, seed=1)
     monkeypatch.setattr(parallel, "CHUNK_BYTES", max(64 * 1024, big.stat().st_size // 8))
     hook = Calls()
-    result: Any = run([str(big), str(small)], Config(jobs=2), progress=hook)
+    result: Any = run([str(big), str(small)], Config(jobs=3), progress=hook)
     assert not result.input_error
     assert len([d for d in hook.of(big) if d > 0]) >= 3  # chunks report as they are consumed
     assert hook.of(small)[-1] == progress.FINISHED
