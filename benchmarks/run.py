@@ -277,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     checks.append(("--jobs 2 peak RSS (main process) <= 60 MiB", f"{j2_rss:.0f} MiB", j2_rss <= 60))
 
     lines = [
-        f"Command: `python benchmarks/run.py --size-mb {args.size_mb:g}`",
+        f"Command: `python benchmarks/run.py {' '.join(argv if argv is not None else sys.argv[1:])}`",
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores ({platform.processor() or 'cpu'}), "
         f"Python {platform.python_version()}, {platform.system()} {platform.release()}; "
