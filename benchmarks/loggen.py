@@ -51,26 +51,14 @@ from typing import IO, Any
 
 import orjson
 
+from realtime_cli.dialect import CLIENT_EVENTS
+
 DIALECTS = ("ga", "beta")
 PROFILES = ("audio", "text")
 ENVELOPES = ("bare", "time-source", "direction", "agents", "cookbook", "livekit", "lively4")
 
-CLIENT_TYPES = frozenset(
-    {
-        "session.update",
-        "transcription_session.update",
-        "input_audio_buffer.append",
-        "input_audio_buffer.commit",
-        "input_audio_buffer.clear",
-        "output_audio_buffer.clear",
-        "conversation.item.create",
-        "conversation.item.retrieve",
-        "conversation.item.truncate",
-        "conversation.item.delete",
-        "response.create",
-        "response.cancel",
-    }
-)
+# Client event names of either dialect (the direction an envelope records).
+CLIENT_TYPES = CLIENT_EVENTS["beta"] | CLIENT_EVENTS["ga"]
 
 # Event types the generator produces, per dialect and transport (tests check they all appear).
 _COMMON_GENERATED = {

@@ -77,25 +77,9 @@ class ConsistencyChecker:
 
     def feed(self, rec: Record, dialect: str | None) -> None:
         """Process one record. ``dialect`` is the input's decided dialect (or None)."""
-        ev = rec.event
-        etype = "realtime.response" if rec.envelope == "response" else ev.get("type")
-        if type(etype) is not str:
-            return
-        if etype in _SESSION_START:
-            self._session_boundary()
-        if self._awaiting_start:
-            self._note_start(rec, etype)
-        handlers = self._get(etype)
-        if handlers is None:
-            return
-        self.ctx.dialect = dialect
-        for handler in handlers:
-            try:
-                handler(rec, ev)
-            except (TypeError, ValueError, KeyError, AttributeError, IndexError, RecursionError):
-                # Rules are written defensively; this is the last guard so that no input can
-                # turn into a traceback. A rule that trips here simply says nothing.
-                continue
+        etype = "realtime.response" if rec.envelope == "response" else rec.event.get("type")
+        if type(etype) is str:
+            self.feed_event(rec, rec.event, etype, dialect)
 
     def feed_event(self, rec: Record, ev: dict[str, Any], etype: str, dialect: str | None) -> None:
         """:meth:`feed` for a caller that already has the event and its type (the engine)."""
@@ -111,7 +95,9 @@ class ConsistencyChecker:
             try:
                 handler(rec, ev)
             except (TypeError, ValueError, KeyError, AttributeError, IndexError, RecursionError):
-                continue  # see feed()
+                # Rules are written defensively; this is the last guard so that no input can
+                # turn into a traceback. A rule that trips here simply says nothing.
+                continue
 
     def _note_start(self, rec: Record, etype: str) -> None:
         direction = rec.direction or dl.direction_of(etype)
