@@ -60,11 +60,14 @@ def _dump(data: dict[str, Any]) -> None:
 
 
 def _report_errors(errors: list[tuple[str, str]]) -> int:
+    """Print input problems to stderr; exit code 2 when an input could not be read (a
+    directory with no log file is said, but is not an unreadable input)."""
+    from realtime_cli.loader import NO_LOGS
     from realtime_cli.safety import clean
 
     for path, message in errors:
         sys.stderr.write(f"rtcheck: {clean(path, 400)}: {clean(message, 400)}\n")
-    return 2 if errors else 0
+    return 2 if any(message != NO_LOGS for _, message in errors) else 0
 
 
 def show(

@@ -29,6 +29,8 @@ from realtime_cli.jsonparse import FAILED, parse_slow
 
 DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024
 LOG_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
+NO_LOGS = "no log files (*.jsonl, *.ndjson or their .gz forms) in this directory"
+"""The ``discover`` 'error' for a directory with no log file: a warning (RT008), not RT006."""
 _READ_CHUNK = 1 << 20
 _BOM = b"\xef\xbb\xbf"
 
@@ -147,6 +149,8 @@ def _walk(top: str) -> Iterator[tuple[str, str | None]]:
                 found.append((full, None))
             else:
                 found.append((full, "not a regular file (a FIFO, socket or device); skipped"))
+    if not found:  # e.g. logs saved as .json: a silent 'checked 0 files' would hide it
+        found.append((top, NO_LOGS))
     found.sort(key=lambda item: item[0])
     yield from found
 

@@ -19,7 +19,14 @@ from realtime_cli.collector import Collector
 from realtime_cli.consistency import ConsistencyChecker
 from realtime_cli.diagnostics import Diagnostic, FileSummary, Result, Severity
 from realtime_cli.explain import explain
-from realtime_cli.loader import DEFAULT_MAX_LINE_BYTES, ParseFailure, Record, discover, iter_file
+from realtime_cli.loader import (
+    DEFAULT_MAX_LINE_BYTES,
+    NO_LOGS,
+    ParseFailure,
+    Record,
+    discover,
+    iter_file,
+)
 
 # While the dialect is unknown, records wait in a bounded buffer for a strong signal.
 _PENDING_MAX_RECORDS = 2000
@@ -469,10 +476,11 @@ def iter_inputs(paths: list[str], config: Config, progress: Any = None) -> Itera
 
 
 def unreadable(path: str, error: str, config: Config) -> tuple[FileSummary, list[Diagnostic]]:
-    """The outcome for a path that cannot be read (RT006)."""
-    summary = FileSummary(path, readable=False)
-    diag = Diagnostic("RT006", rules.RULES["RT006"].severity, error, path)
-    return summary, [diag] if "RT006" in config.enabled else []
+    """The outcome for a path that cannot be read (RT006), or a directory with no log (RT008)."""
+    code = "RT008" if error == NO_LOGS else "RT006"
+    summary = FileSummary(path, readable=code != "RT006")
+    diag = Diagnostic(code, rules.RULES[code].severity, error, path)
+    return summary, [diag] if code in config.enabled else []
 
 
 def run(paths: list[str], config: Config, *, progress: Any = None) -> Result:

@@ -286,3 +286,14 @@ def test_public_api_validate_path_and_events(tmp_path: Path) -> None:
     assert {d.code for d in report.errors} == {"RT101"}
     with pytest.raises(ValueError):
         validate_path(GA_EXAMPLE, dialect="v2")
+
+
+def test_directory_without_logs_is_a_warning_not_a_silent_pass(tmp_path: Path) -> None:
+    (tmp_path / "session.json").write_text("[]")  # logs saved under the wrong name
+    code, out = invoke("validate", str(tmp_path), "--format", "json")
+    data = json.loads(out)
+    assert code == 0
+    assert [(d["code"], d["severity"]) for d in data["diagnostics"]] == [("RT008", "warning")]
+    assert "no log files" in data["diagnostics"][0]["message"]
+    code, _ = invoke("validate", str(tmp_path), "--fail-on", "warning")
+    assert code == 1
