@@ -296,6 +296,13 @@ class _Session:
         out, self.out = self.out, []
         return out
 
+    def _item_done(self, rid: str, prev: str | None, item: dict[str, Any]) -> None:
+        """response.output_item.done (and GA conversation.item.done) for a finished item."""
+        self._server("response.output_item.done", dt=3, response_id=rid, output_index=0, item=copy.deepcopy(item))
+        if self.ga:
+            self._server("conversation.item.done", dt=1, previous_item_id=prev, item=copy.deepcopy(item))
+        self._remember(item)
+
     def _remember(self, item: dict[str, Any]) -> None:
         self.items[item["id"]] = item
         if len(self.items) > 64:  # bounded: only recent items are retrieved or deleted
@@ -753,18 +760,7 @@ class _Session:
             content = {"type": n["text_part"], "text": final}
         self._server("response.content_part.done", dt=2, **ids, part=part)
         item = dict(item, status="incomplete" if cut else "completed", content=[content])
-        self._server(
-            "response.output_item.done",
-            dt=3,
-            response_id=rid,
-            output_index=0,
-            item=copy.deepcopy(item),
-        )
-        if self.ga:
-            self._server(
-                "conversation.item.done", dt=1, previous_item_id=prev, item=copy.deepcopy(item)
-            )
-        self._remember(item)
+        self._item_done(rid, prev, item)
         out_text = max(1, len(final) // 4)
         out_audio = audio_bytes // 48 // 50 if audio else 0
         if cut:
@@ -870,18 +866,7 @@ class _Session:
             arguments=arguments,
         )
         item = dict(item, status="completed", arguments=arguments)
-        self._server(
-            "response.output_item.done",
-            dt=3,
-            response_id=rid,
-            output_index=0,
-            item=copy.deepcopy(item),
-        )
-        if self.ga:
-            self._server(
-                "conversation.item.done", dt=1, previous_item_id=prev, item=copy.deepcopy(item)
-            )
-        self._remember(item)
+        self._item_done(rid, prev, item)
         self._finish(rid, "completed", [item], self._usage(max(8, len(arguments) // 3), 0))
         output = json.dumps(result)
         self._client(
