@@ -120,7 +120,10 @@ def stdin_is_piped() -> bool:
     return stat.S_ISFIFO(mode) or stat.S_ISREG(mode)
 
 
-@app.command()
+@app.command(
+    epilog="Exit codes: 0 clean; 1 findings at or above --fail-on; 2 usage error, unreadable "
+    "input or internal error; 130 interrupted. Rule codes: rtcheck rules."
+)
 def validate(
     paths: Annotated[list[str] | None, typer.Argument(help="Log files or directories; - for stdin.", show_default=False)] = None,
     dialect: Annotated[DialectOpt | None, typer.Option("--dialect", help="Protocol dialect [default: auto].")] = None,
