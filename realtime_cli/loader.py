@@ -43,10 +43,11 @@ class Record:
     ``lively4``, ``response``). ``direction`` is ``client``/``server`` when the envelope says
     so, else None. ``ts`` is the envelope's raw timestamp value, if any (see summaries for
     interpretation). ``audio_bytes`` is filled by the engine for audio payload events: the
-    decoded length, or -1 when the payload is not valid base64.
+    decoded length, or -1 when the payload is not valid base64. ``session`` is the envelope's
+    own session id where it has one (lively4 ``sessionId``), else None.
     """
 
-    __slots__ = ("audio_bytes", "direction", "envelope", "event", "line", "offset", "path", "ts")
+    __slots__ = ("audio_bytes", "direction", "envelope", "event", "line", "offset", "path", "session", "ts")
 
     def __init__(
         self,
@@ -66,6 +67,7 @@ class Record:
         self.direction = direction
         self.ts = ts
         self.audio_bytes: int | None = None
+        self.session: str | None = None
 
     @property
     def type(self) -> Any:
@@ -332,7 +334,10 @@ def _to_items(path: str, line: int, offset: int, value: Any) -> Iterator[Item]:
         code = "RT011" if envelope == "synthetic" else "RT009"
         yield ParseFailure(path, line, code, problem or "no event", offset=offset)
         return
-    yield Record(path, line, offset, event, envelope, direction, ts)
+    rec = Record(path, line, offset, event, envelope, direction, ts)
+    if envelope == "lively4" and isinstance(value.get("sessionId"), str):
+        rec.session = value["sessionId"]
+    yield rec
 
 
 # --------------------------------------------------------------------------- reading

@@ -31,7 +31,8 @@ from realtime_cli.validate import audio_length
 
 @dataclass(slots=True)
 class SessionStats:
-    """Counts for one session of a log (a new ``session.created`` starts a session)."""
+    """Counts for one session of a log (a new ``session.created``, or a new envelope session id
+    such as lively4's ``sessionId``, starts a session)."""
 
     index: int
     session_id: str | None = None
@@ -75,6 +76,8 @@ class StatsBuilder:
         self.stats = LogStats(path)
         self._builder: ResponseBuilder | None = None
         self._session: SessionStats | None = None
+        self._env_session: str | None = None  # the envelope's session id, where it has one
+        self._created_seen = False  # the current session has had its session.created
         self._in_format: str | None = None
         self._out_format: str | None = None
         self._response_format: dict[str, str] = {}
@@ -97,10 +100,19 @@ class StatsBuilder:
         rec = item
         etype = event_type(rec)
         ev = rec.event
-        if etype == "session.created" or self._session is None:
-            sid = as_str(as_dict(ev.get("session")).get("id")) if etype == "session.created" else None
-            if etype == "session.created" or self._session is None:
-                self._start_session(rec.line, sid)
+        created_id = as_str(as_dict(ev.get("session")).get("id")) if etype == "session.created" else None
+        # A session starts at a new envelope session id (lively4 `sessionId`), or at a
+        # session.created unless the current session already had its own.
+        env_change = rec.session is not None and rec.session != self._env_session
+        if env_change:
+            self._env_session = rec.session
+        if env_change or self._session is None or (etype == "session.created" and self._created_seen):
+            self._start_session(rec.line, rec.session or created_id)
+            self._created_seen = etype == "session.created"
+        elif etype == "session.created":
+            self._created_seen = True
+            if self._session.session_id is None:
+                self._session.session_id = created_id
         s = self._session
         assert s is not None and self._builder is not None
         s.last_line = rec.line

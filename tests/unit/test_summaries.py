@@ -163,3 +163,20 @@ def test_wrongly_typed_events_do_not_break_the_rebuild() -> None:
     for i, e in enumerate(junk):
         sb.feed(_rec(i + 1, e))
     assert sb.finish([], None).sessions
+
+
+def test_stats_split_sessions_by_envelope_session_id(tmp_path: Path) -> None:
+    """lively4 records carry `sessionId`: a new id starts a session, with no session.created."""
+    import json
+
+    real = Path(__file__).resolve().parent.parent / "fixtures" / "real"
+    records = json.loads((real / "LivelyKernel__lively4-core__ai-workspace-replay-events.json").read_text())
+    log = tmp_path / "two.jsonl"
+    lines = [json.dumps(r) for r in records] + [json.dumps(dict(r, sessionId="second")) for r in records]
+    log.write_text("\n".join(lines) + "\n")
+    sb = StatsBuilder(str(log))
+    for item in iter_file(str(log)):
+        sb.feed(item)
+    stats = sb.finish([], None)
+    got = [(s.session_id, s.first_line, s.last_line) for s in stats.sessions]
+    assert got == [(records[0]["sessionId"], 1, len(records)), ("second", len(records) + 1, 2 * len(records))]
