@@ -196,19 +196,19 @@ def _search_mapped(path: str, query: str, counter: ScanCounter, max_line_bytes: 
             if rid is None:
                 return hits
             query = rid
-        parsed: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+        parsed: dict[str, list[tuple[int, Record]]] = {}
         for start, end in m.hits(query.encode("utf-8", "surrogatepass")):
             value = m.parse(start, end)
             if value is None:
                 continue
-            rec = m.record(start, value, 0)
+            rec = m.record(start, value, 0)  # line numbers are filled in below, in one scan
             rid = response_id_of(rec) if rec is not None else None
-            if rid is None or not _matches(rid, query):
+            if rec is None or rid is None or not _matches(rid, query):
                 continue
             if rid not in parsed:
                 parsed[rid] = []
                 hits.ids.append(rid)
-            parsed[rid].append((start, value))
+            parsed[rid].append((start, rec))
         if not hits.ids:
             hits.all_ids = m.all_ids()
             return hits
@@ -219,22 +219,19 @@ def _search_mapped(path: str, query: str, counter: ScanCounter, max_line_bytes: 
         for rid in chosen:
             lines = parsed[rid]
             first = lines[0][0]
-            created = next((s for s, v in lines if _is_created(m, s, v)), None)
+            created = next((s for s, r in lines if event_type(r) == "response.created"), None)
             if created is not None and created == first:
                 cstart = m.preceding_create(first)
                 if cstart is not None:
                     cvalue = m.parse(cstart, m.line_bounds(cstart)[1])
-                    if cvalue is not None:
-                        lines = [(cstart, cvalue), *lines]
+                    crec = m.record(cstart, cvalue, 0) if cvalue is not None else None
+                    if crec is not None:
+                        lines = [(cstart, crec), *lines]
             numbers = m.count_lines([s for s, _ in lines])
-            recs = [m.record(s, v, numbers[s]) for s, v in lines]
-            hits.records[rid] = [r for r in recs if r is not None]
+            for s, r in lines:
+                r.line = numbers[s]
+            hits.records[rid] = [r for _, r in lines]
     return hits
-
-
-def _is_created(m: _Mapped, start: int, value: dict[str, Any]) -> bool:
-    rec = m.record(start, value, 0)
-    return rec is not None and event_type(rec) == "response.created"
 
 
 # --------------------------------------------------------------------------- streaming path

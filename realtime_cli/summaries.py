@@ -234,6 +234,24 @@ class ItemSummary:
     arguments: str | None = None
     call_id: str | None = None
     output: str | None = None
+    # Streamed deltas per field, joined once at the end: appending to a str attribute is
+    # quadratic (a response with 300,000 text deltas took seconds to show).
+    pending: dict[str, list[str]] = field(default_factory=dict, repr=False)
+
+    def stream(self, name: str, delta: str) -> None:
+        """Append one streamed delta to ``text``, ``transcript`` or ``arguments``."""
+        self.pending.setdefault(name, []).append(delta)
+
+    def put(self, name: str, value: str) -> None:
+        """Set a final value (a .done event, a part, an item): it replaces what was streamed."""
+        self.pending.pop(name, None)
+        setattr(self, name, value)
+
+    def settle(self) -> None:
+        """Join the streamed deltas into their fields (called once, when building ends)."""
+        for name, parts in self.pending.items():
+            setattr(self, name, (getattr(self, name) or "") + "".join(parts))
+        self.pending.clear()
 
     def audio_ms(self, per_ms: float) -> float | None:
         """Duration of the streamed audio, or None when no audio delta was seen."""
@@ -414,16 +432,16 @@ class ResponseBuilder:
         it = self._item(resp, ev.get("output_index"), ev.get("item_id"))
         if etype in TEXT_DELTAS:
             if isinstance(ev.get("delta"), str):
-                it.text = (it.text or "") + ev["delta"]
+                it.stream("text", ev["delta"])
         elif etype in TEXT_DONES:
             if isinstance(ev.get("text"), str):
-                it.text = ev["text"]
+                it.put("text", ev["text"])
         elif etype in TRANSCRIPT_DELTAS:
             if isinstance(ev.get("delta"), str):
-                it.transcript = (it.transcript or "") + ev["delta"]
+                it.stream("transcript", ev["delta"])
         elif etype in TRANSCRIPT_DONES:
             if isinstance(ev.get("transcript"), str):
-                it.transcript = ev["transcript"]
+                it.put("transcript", ev["transcript"])
         elif etype in AUDIO_DELTAS:
             n = rec.audio_bytes if rec.audio_bytes is not None else audio_length(ev.get("delta"))
             it.audio_deltas += 1
@@ -436,10 +454,10 @@ class ResponseBuilder:
                 it.type = "mcp_call" if "mcp" in etype else "function_call"
             if etype in ARGS_DELTAS:
                 if isinstance(ev.get("delta"), str):
-                    it.arguments = (it.arguments or "") + ev["delta"]
+                    it.stream("arguments", ev["delta"])
             else:
                 if isinstance(ev.get("arguments"), str):
-                    it.arguments = ev["arguments"]
+                    it.put("arguments", ev["arguments"])
                 it.name = as_str(ev.get("name")) or it.name
                 it.call_id = as_str(ev.get("call_id")) or it.call_id
 
@@ -476,15 +494,17 @@ class ResponseBuilder:
         """All responses in order of first appearance, items sorted by output index."""
         for resp in self.responses.values():
             resp.items.sort(key=lambda it: (it.index is None, it.index or 0))
+            for it in resp.items:
+                it.settle()
         return list(self.responses.values())
 
 
 def _merge_part(it: ItemSummary, part: dict[str, Any]) -> None:
     ptype = part.get("type")
     if ptype in ("text", "output_text", "input_text") and isinstance(part.get("text"), str):
-        it.text = part["text"]
+        it.put("text", part["text"])
     elif ptype in ("audio", "output_audio", "input_audio") and isinstance(part.get("transcript"), str):
-        it.transcript = part["transcript"]
+        it.put("transcript", part["transcript"])
 
 
 def _merge_item(it: ItemSummary, item: dict[str, Any]) -> None:
@@ -496,7 +516,7 @@ def _merge_item(it: ItemSummary, item: dict[str, Any]) -> None:
     it.name = as_str(item.get("name")) or it.name
     it.call_id = as_str(item.get("call_id")) or it.call_id
     if isinstance(item.get("arguments"), str) and item["arguments"]:
-        it.arguments = item["arguments"]
+        it.put("arguments", item["arguments"])
     if isinstance(item.get("output"), str):
         it.output = item["output"]
     content = item.get("content")
