@@ -228,7 +228,7 @@ class _Session:
         self,
         dialect: str,
         profile: str,
-        seed: int,
+        seed: int | str,
         with_tools: bool,
         webrtc: bool,
         chunk_ms: int = 100,
@@ -390,7 +390,7 @@ class _Session:
                 "max_output_tokens": "inf",
                 "tracing": None,
                 "prompt": None,
-                "expires_at": self.clock // 1000 + 1800,
+                "expires_at": self.clock // 1000 + SESSION_MS // 1000,
                 "audio": {
                     "input": {
                         "format": {"type": "audio/pcm", "rate": 24000},
@@ -431,7 +431,7 @@ class _Session:
             "id": sid,
             "object": "realtime.session",
             "model": "gpt-4o-realtime-preview-2025-06-03",
-            "expires_at": self.clock // 1000 + 1800,
+            "expires_at": self.clock // 1000 + SESSION_MS // 1000,
             "modalities": ["text", "audio"],
             "instructions": "You are a helpful assistant.",
             "voice": "alloy",
@@ -922,6 +922,11 @@ class _Session:
 # --------------------------------------------------------------------------- public API
 
 
+SESSION_MS = 1800 * 1000
+"""How long a generated session lives: ``expires_at`` is its creation + 1800 s."""
+_TURN_MARGIN_MS = 60 * 1000  # no turn starts in the session's last minute
+
+
 def iter_session(
     dialect: str,
     *,
@@ -950,10 +955,27 @@ def iter_turns(
     webrtc: bool = False,
     chunk_ms: int = 100,
 ) -> Iterator[list[tuple[int, dict[str, Any]]]]:
-    """The session start, then one list of ``(epoch_ms, event)`` per turn, forever."""
+    """The session start, then one list of ``(epoch_ms, event)`` per turn, forever.
+
+    A session ends where the server would end it: a turn does not start after the session's
+    ``expires_at`` (its start + :data:`SESSION_MS`, as the generated session objects say).
+    The next session then starts a few seconds later in the same log, as a recorder that keeps
+    one file across reconnects writes it (a new ``session.created``, new ids, a new
+    conversation); session ``k`` > 0 draws from the seed ``f"{seed}.{k}"``. So a large log
+    holds many sessions, as real multi-hour captures do; small logs are one session.
+    """
     s = _Session(dialect, profile, seed, with_tools, webrtc, chunk_ms)
     yield s.start()
+    k = 0
+    expires = s.clock + SESSION_MS
     while True:
+        if s.clock >= expires - _TURN_MARGIN_MS:
+            k += 1
+            clock = s.clock + 3_000
+            s = _Session(dialect, profile, f"{seed}.{k}", with_tools, webrtc, chunk_ms)
+            s.clock = clock
+            expires = clock + SESSION_MS
+            yield s.start()
         yield s.turn()
 
 
@@ -1107,7 +1129,10 @@ def write_log(
     webrtc: bool = False,
     chunk_ms: int = 100,
 ) -> dict[str, int]:
-    """Write one session as JSONL (``.gz`` = gzip, ``-`` = stdout). Stops at a turn boundary.
+    """Write a log as JSONL (``.gz`` = gzip, ``-`` = stdout). Stops at a turn boundary.
+
+    One session, or several when the simulated time passes a session's expiry (see
+    :func:`iter_turns`).
 
     Give ``turns`` (exact number of turns) or ``size_mb`` (turns until the uncompressed output
     reaches that many MiB). Returns ``{"events", "records", "bytes", "turns"}``.

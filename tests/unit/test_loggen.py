@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from collections import Counter, defaultdict
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -184,3 +185,26 @@ def test_cli_writes_a_log(tmp_path: Path) -> None:
     types = [json.loads(line)["type"] for line in out.read_text().splitlines()]
     assert types[:2] == ["session.created", "conversation.created"]
     assert types.count("response.done") >= 2
+
+
+@pytest.mark.parametrize("dialect", ["ga", "beta"])
+def test_a_session_ends_at_its_expiry_and_the_next_one_starts(
+    dialect: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Half a simulated minute per session (instead of 30) so that a small log holds several.
+    monkeypatch.setattr(loggen, "SESSION_MS", 30_000)
+    monkeypatch.setattr(loggen, "_TURN_MARGIN_MS", 3_000)
+    log = tmp_path / "multi.jsonl"
+    loggen.write_log(log, dialect, profile="text", turns=60, seed=1, envelope="time-source")
+    records = [r for r in iter_file(str(log)) if isinstance(r, Record)]
+    starts = [i for i, r in enumerate(records) if r.event["type"] == "session.created"]
+    assert len(starts) >= 3
+    ids = [records[i].event["session"]["id"] for i in starts]
+    assert len(set(ids)) == len(ids)  # new sessions, not the same one again
+    stamps = [datetime.fromisoformat(r.ts.replace("Z", "+00:00")).timestamp() for r in records]
+    assert stamps == sorted(stamps)
+    for a, b in zip(starts, [*starts[1:], len(records)], strict=True):
+        expires = records[a].event["session"]["expires_at"]
+        # No turn starts in a session's last 3 s; the turn in flight may run a little past.
+        assert max(stamps[a:b]) <= expires + 20
+    assert list(validate_path(str(log)).diagnostics) == []  # each session is clean on its own
