@@ -361,9 +361,11 @@ def iter_file(path: str, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES) -> Iterat
             stream.close()
 
 
-def _iter_stream(path: str, stream: IO[bytes], max_line_bytes: int) -> Iterator[Item]:
-    lineno = 0
-    offset = 0
+def _iter_stream(
+    path: str, stream: IO[bytes], max_line_bytes: int, *, lineno: int = 0, offset: int = 0
+) -> Iterator[Item]:
+    """The items of ``stream``; ``lineno``/``offset``: the line count and byte offset before
+    it, when it is a range of a larger file (see :mod:`realtime_cli.split`)."""
     first = True
     saw_content = False
     binary_at = 0  # line where the input was found to look binary (0: it does not)
@@ -373,7 +375,8 @@ def _iter_stream(path: str, stream: IO[bytes], max_line_bytes: int) -> Iterator[
     chunk = min(_READ_CHUNK, max_line_bytes + 1)
     readline = stream.readline
     try:
-        head = stream.peek(512)[:512] if isinstance(stream, io.BufferedReader) else b""
+        # The binary sniff is about the start of a file, not of a range within it.
+        head = stream.peek(512)[:512] if offset == 0 and isinstance(stream, io.BufferedReader) else b""
         if b"\x00" in head and _looks_binary(head):
             # Keep reading (a log with a binary preamble still has its events checked), but
             # report the garbage once instead of once per line.

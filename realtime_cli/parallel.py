@@ -18,11 +18,8 @@ functions cross the process boundary either way.
 from __future__ import annotations
 
 import io
-import multiprocessing
 import os
-import pickle
 import sys
-import threading
 from collections import deque
 from collections.abc import Iterator
 from typing import Any
@@ -39,6 +36,8 @@ CHUNK_BYTES = 2 * 1024 * 1024  # one task: bounded, so results in flight stay sm
 # consistency pass is the bottleneck and splitting only adds transfer cost (measured: a 50 MB
 # text-only log took 3.1 s with --jobs 2 vs 1.2 s with --jobs 1), so such files stay whole.
 MIN_MEAN_LINE_BYTES = 1024
+# A range of whole sessions is worth a task from this size (a fork and a validator each).
+SESSION_MIN_BYTES = 4 * 1024 * 1024
 _BOM = b"\xef\xbb\xbf"
 
 Outcome = tuple[FileSummary, list[Diagnostic]]
@@ -54,8 +53,9 @@ def effective_jobs(jobs: int) -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def splittable(path: str, min_bytes: int) -> bool:
-    """True for a plain JSONL file of at least ``min_bytes`` whose first line is an object."""
+def splittable(path: str, min_bytes: int, *, long_lines: bool = True) -> bool:
+    """True for a plain JSONL file of at least ``min_bytes`` whose first line is an object
+    (and, with ``long_lines``, whose lines are long enough for byte-range splitting to pay)."""
     if path == "-" or path.endswith(".gz"):
         return False
     try:
@@ -71,6 +71,8 @@ def splittable(path: str, min_bytes: int) -> bool:
         head = head[3:]
     if not head.lstrip().startswith(b"{"):
         return False
+    if not long_lines:
+        return True
     try:
         with open(path, "rb") as f:
             sample = f.read(1 << 20)
@@ -161,6 +163,8 @@ def _chunk_task(
     try:
         return lines, orjson.dumps(out), False
     except (orjson.JSONEncodeError, TypeError):
+        import pickle
+
         return lines, pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL), True
 
 
@@ -222,7 +226,12 @@ def _split_file(pool: Any, jobs: int, path: str, config: Any, progress: Any = No
             progress(path, start)
         lines, blob, is_pickle = pending.get()
         submit()
-        items = pickle.loads(blob) if is_pickle else orjson.loads(blob)
+        if is_pickle:
+            import pickle
+
+            items = pickle.loads(blob)
+        else:
+            items = orjson.loads(blob)
         del blob
         add = fv.add
         for it in items:
@@ -249,13 +258,26 @@ def iter_inputs_parallel(paths: list[str], config: Any, progress: Any = None) ->
     # (benchmarks/README.md). So --jobs 0 (automatic) never splits, and an explicit --jobs N
     # splits only when there are fewer files than workers to keep busy.
     readable = [p for p, err in found if err is None and p != "-"]
+    # A log of several sessions splits exactly at its session starts (realtime_cli.split):
+    # the workers run every rule, the main process only merges. Done automatically too.
+    by_session: dict[str, tuple[list[tuple[int, int, int]], tuple[str, int] | None]] = {}
+    if jobs > 1 and len(readable) < jobs:
+        from realtime_cli import split as session_split
+
+        for p in readable:
+            if splittable(p, 2 * SESSION_MIN_BYTES, long_lines=False):
+                signal = session_split.early_signal(p, config) if config.dialect == "auto" else None
+                if signal is not None or config.dialect != "auto":
+                    plan = session_split.plan(p, jobs, SESSION_MIN_BYTES)
+                    if plan:
+                        by_session[p] = (plan, signal)
     split = (
         set()
         if config.jobs == 0 or len(readable) >= jobs
-        else {p for p in readable if splittable(p, 2 * CHUNK_BYTES)}
+        else {p for p in readable if p not in by_session and splittable(p, 2 * CHUNK_BYTES)}
     )
-    whole = [p for p, err in found if err is None and p not in split and p != "-"]
-    if jobs <= 1 or (not split and len(whole) <= 1):
+    whole = [p for p, err in found if err is None and p not in split and p not in by_session and p != "-"]
+    if jobs <= 1 or (not split and not by_session and len(whole) <= 1):
         yield from iter_inputs(paths, config, progress)
         return
     with _context().Pool(jobs) as pool:
@@ -263,6 +285,11 @@ def iter_inputs_parallel(paths: list[str], config: Any, progress: Any = None) ->
         for path, error in found:
             if error is not None:
                 queued.append(unreadable(path, error, config))
+            elif path in by_session:
+                while queued:
+                    yield _resolve(queued.popleft())
+                plan, signal = by_session[path]
+                yield _mark(session_split.run(pool, path, plan, config, signal, progress))
             elif path in split:
                 while queued:
                     yield _resolve(queued.popleft())
@@ -289,6 +316,11 @@ def _context() -> Any:
     embedding application) keeps ``spawn``, as do macOS (where ``fork`` is not safe with
     system frameworks) and Windows.
     """
+    # Imported here: a run that starts no worker (--jobs 1, or one input) never loads
+    # multiprocessing (~4 ms of start-up).
+    import multiprocessing
+    import threading
+
     if sys.platform == "linux" and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")

@@ -299,7 +299,19 @@ class FileValidator:
         diags = sorted(self.out.diagnostics, key=Diagnostic.sort_key)
         return self.summary, diags
 
+    @property
+    def response_ids(self) -> set[str]:
+        """Ids of the responses seen so far (``response.created``/``done``, standalone)."""
+        return self._response_ids
+
     # ------------------------------------------------------------------ dialect
+
+    def adopt_dialect(self, dialect: str, line: int) -> None:
+        """Start as a sequential pass is at a later session start: ``dialect`` decided by the
+        strong signal at ``line`` (used by :mod:`realtime_cli.split`)."""
+        self.dialect = dialect
+        self._first_signal = (dialect, line)
+        self._use_fast(dialect)
 
     def _use_fast(self, dialect: str) -> None:
         """Route later events of ``dialect`` through the fast path (see ``_FAST``)."""

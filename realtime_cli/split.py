@@ -1,0 +1,235 @@
+"""Exact splits of one log at its session boundaries, for ``--jobs``.
+
+The consistency rules keep state (open responses, known items, call ids, the session's
+config) for the length of a session, and start afresh at every ``session.created`` (or
+``transcription_session.created``): the engine closes the previous session there (its
+unfinished responses are reported) and builds new rule state (see
+:meth:`realtime_cli.consistency.ConsistencyChecker._session_boundary`). No rule state crosses
+that line, so a log that holds several sessions can be validated as independent byte ranges,
+each starting at a session start, in parallel, with exactly the findings of one sequential pass.
+
+What does cross a session boundary is per-input and is reconciled here:
+
+- the dialect, decided once per input by its first strong signal: the ranges after the first
+  take the decision of the sequential pass (:func:`early_signal`), so a file is split only
+  when that signal comes early (within the window the engine would buffer);
+- the notes given once per input (RT201 mixed dialects, RT203, RT801, RT802, RT803, and RT103
+  once per legacy event name): the first, in file order, is kept (:func:`merge`);
+- line numbers and byte offsets: every range is read with its file-wide first line number and
+  offset, so messages that cite another line ("after its response.done (line N)") are right;
+- the summary: events are summed, responses counted over the union of the ranges' ids.
+
+A single-session log has no such boundary and is not split here.
+"""
+
+from __future__ import annotations
+
+import io
+import mmap
+import os
+from typing import Any
+
+import orjson
+
+from realtime_cli import loader
+from realtime_cli.diagnostics import Diagnostic, FileSummary
+from realtime_cli.loader import ParseFailure, Record
+
+SESSION_STARTS = (b"session.created",)  # also matches transcription_session.created
+_STARTS = frozenset({"session.created", "transcription_session.created"})
+# Codes a sequential pass reports at most once per input (RT103: once per event name, which
+# its message carries).
+ONCE_PER_INPUT = frozenset({"RT201", "RT203", "RT801", "RT802", "RT803"})
+_COUNT_BLOCK = 8 * 1024 * 1024
+
+Outcome = tuple[FileSummary, list[Diagnostic]]
+
+
+def session_offsets(path: str) -> list[int]:
+    """Byte offsets of the lines that start a session, after the first line, in order.
+
+    A candidate is any line containing ``session.created``; it counts only when it parses as
+    one object whose event (after unwrapping the log's envelope) has that type, so the same
+    words inside instructions or transcripts do not split anything.
+    """
+    out: list[int] = []
+    with open(path, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        if size == 0:
+            return out
+        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            pos = 0
+            while True:
+                hit = mm.find(SESSION_STARTS[0], pos)
+                if hit < 0:
+                    break
+                start = mm.rfind(b"\n", 0, hit) + 1
+                end = mm.find(b"\n", hit)
+                end = size if end < 0 else end
+                pos = end + 1
+                if start == 0 or end - start > 1_000_000:
+                    continue
+                if _starts_session(mm[start:end]):
+                    out.append(start)
+    return out
+
+
+def _starts_session(line: bytes) -> bool:
+    body = line.strip()
+    if not body.startswith(b"{"):
+        return False  # a BOM or an array bracket: the loader treats such a line specially
+    try:
+        value = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return False
+    if type(value) is not dict:
+        return False
+    event = loader.unwrap(value)[0]
+    return event is not None and event.get("type") in _STARTS
+
+
+def plan(path: str, jobs: int, min_bytes: int) -> list[tuple[int, int, int]]:
+    """``(start, end, first line number)`` ranges, each a run of whole sessions.
+
+    Consecutive sessions are grouped until a range holds about ``1/(2*jobs)`` of the file
+    (at least ``min_bytes``), so that a few workers stay busy without many tiny tasks.
+    Fewer than two ranges: the file is not worth splitting (returns ``[]``).
+    """
+    size = os.path.getsize(path)
+    target = max(min_bytes, size // max(1, 2 * jobs))
+    cuts: list[int] = []
+    last = 0
+    for off in session_offsets(path):
+        if off - last >= target and size - off >= min_bytes // 2:
+            cuts.append(off)
+            last = off
+    if not cuts:
+        return []
+    bounds = [0, *cuts, size]
+    lines = _line_numbers(path, cuts)
+    return [(bounds[i], bounds[i + 1], lines[i]) for i in range(len(bounds) - 1)]
+
+
+def _line_numbers(path: str, cuts: list[int]) -> list[int]:
+    """The 1-based line number of the line at offset 0 and at each cut."""
+    out = [1]
+    with open(path, "rb") as f:
+        pos = 0
+        count = 0
+        for cut in cuts:
+            while pos < cut:
+                block = f.read(min(_COUNT_BLOCK, cut - pos))
+                if not block:
+                    break
+                count += block.count(b"\n")
+                pos += len(block)
+            out.append(count + 1)
+    return out
+
+
+def early_signal(path: str, config: Any) -> tuple[str, int] | None:
+    """The dialect the engine will decide for ``path`` and the line that decides it.
+
+    The engine decides at the first strong signal unless its pending buffer fills first; this
+    scan stops well before that buffer could fill, so a signal found here is the one the
+    engine uses. None: no early signal (such a file is not split).
+    """
+    from realtime_cli import dialect as dl
+    from realtime_cli.validate import AUDIO_FIELDS, audio_length
+
+    records = weight = 0
+    for item in loader.iter_file(path, config.max_line_bytes):
+        if type(item) is not Record:
+            continue
+        ev = item.event
+        etype = "realtime.response" if item.envelope == "response" else ev.get("type")
+        if type(etype) is not str:
+            continue
+        sig = dl.strong_signal(ev, etype)
+        if sig is not None:
+            return sig, item.line
+        field = AUDIO_FIELDS.get(etype)
+        weight += 256 + (max(0, audio_length(ev.get(field))) if field else 0)
+        records += 1
+        if records >= 500 or weight >= 2 * 1024 * 1024:
+            return None
+    return None
+
+
+def range_task(path: str, start: int, end: int, first_line: int, config: Any, signal: tuple[str, int] | None) -> Any:
+    """Validate one range of whole sessions; returns ``(summary, diagnostics, response ids)``.
+
+    The first range is validated exactly as the start of the file. A later range starts with
+    the dialect the sequential pass decided (``signal``), as it would be at that line. The
+    range is streamed from the file: memory does not grow with its size.
+    """
+    from realtime_cli.validate import FileValidator
+
+    fv = FileValidator(path, config)
+    if start > 0 and signal is not None and fv.dialect is None:
+        fv.adopt_dialect(*signal)
+    add = fv.add
+    with open(path, "rb") as f:
+        f.seek(start)
+        stream = io.BufferedReader(_Limited(f, end - start), buffer_size=1 << 20)
+        for item in loader._iter_stream(path, stream, config.max_line_bytes, lineno=first_line - 1, offset=start):
+            if type(item) is ParseFailure and item.code == "RT008" and item.line == 0:
+                continue  # "empty input" is about the whole file, which is not empty here
+            add(item)
+    summary, diags = fv.finish()
+    return summary, diags, fv.response_ids
+
+
+class _Limited(io.RawIOBase):
+    """The next ``limit`` bytes of a file, as a raw stream."""
+
+    def __init__(self, f: Any, limit: int) -> None:
+        super().__init__()
+        self._f = f
+        self._left = limit
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._left <= 0:
+            return 0
+        with memoryview(buffer) as view:
+            n = self._f.readinto(view[: self._left]) or 0
+        self._left -= n
+        return n
+
+
+def run(pool: Any, path: str, ranges: list[tuple[int, int, int]], config: Any, signal: tuple[str, int] | None,
+        progress: Any = None) -> Outcome:
+    """Validate ``ranges`` of ``path`` in ``pool`` and merge them (see the module docstring)."""
+    pending = [pool.apply_async(range_task, (path, s, e, line, config, signal)) for s, e, line in ranges]
+    parts = []
+    for (_, end, _), task in zip(ranges, pending, strict=True):
+        parts.append(task.get())
+        if progress is not None:
+            progress(path, end)
+    return merge(path, parts)
+
+
+def merge(path: str, parts: list[Any]) -> Outcome:
+    """One outcome from the ranges' ``(summary, diagnostics, response ids)``, in file order."""
+    summary = FileSummary(path)
+    summary.dialect = parts[0][0].dialect
+    ids: set[str] = set()
+    seen: set[Any] = set()
+    diags: list[Diagnostic] = []
+    for part_summary, part_diags, part_ids in parts:
+        summary.events += part_summary.events
+        summary.readable = summary.readable and part_summary.readable
+        ids |= part_ids
+        for d in part_diags:  # each range's diagnostics are sorted: the first is the earliest
+            key: Any = d.code if d.code in ONCE_PER_INPUT else (d.code, d.message) if d.code == "RT103" else None
+            if key is not None:
+                if key in seen:
+                    continue
+                seen.add(key)
+            diags.append(d)
+    summary.responses = len(ids)
+    diags.sort(key=Diagnostic.sort_key)
+    return summary, diags
