@@ -25,7 +25,6 @@ A single-session log has no such boundary and is not split here.
 from __future__ import annotations
 
 import io
-import mmap
 import os
 from typing import Any
 
@@ -40,37 +39,61 @@ _STARTS = frozenset({"session.created", "transcription_session.created"})
 # Codes a sequential pass reports at most once per input (RT103: once per event name, which
 # its message carries).
 ONCE_PER_INPUT = frozenset({"RT201", "RT203", "RT801", "RT802", "RT803"})
-_COUNT_BLOCK = 8 * 1024 * 1024
+_COUNT_BLOCK = 4 * 1024 * 1024
+_MAX_START_LINE = 1024 * 1024  # a session.created line is a few KB
 
 Outcome = tuple[FileSummary, list[Diagnostic]]
 
 
-def session_offsets(path: str) -> list[int]:
-    """Byte offsets of the lines that start a session, after the first line, in order.
+def session_offsets(path: str) -> list[tuple[int, int]]:
+    """``(byte offset, line number)`` of the lines that start a session, after the first line.
 
     A candidate is any line containing ``session.created``; it counts only when it parses as
     one object whose event (after unwrapping the log's envelope) has that type, so the same
-    words inside instructions or transcripts do not split anything.
+    words inside instructions or transcripts do not split anything. One buffered pass that
+    counts newlines as it goes (no mmap: mapped pages would count as this process's memory).
     """
-    out: list[int] = []
+    out: list[tuple[int, int]] = []
+    needle = SESSION_STARTS[0]
+    base = 0  # file offset of buf[0]; buf always starts at a line start
+    lines = 0  # newlines before buf[0]
+    buf = b""
+    skipping = False  # inside a line too long to be a session start
     with open(path, "rb") as f:
-        size = os.fstat(f.fileno()).st_size
-        if size == 0:
-            return out
-        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-            pos = 0
-            while True:
-                hit = mm.find(SESSION_STARTS[0], pos)
-                if hit < 0:
-                    break
-                start = mm.rfind(b"\n", 0, hit) + 1
-                end = mm.find(b"\n", hit)
-                end = size if end < 0 else end
-                pos = end + 1
-                if start == 0 or end - start > 1_000_000:
+        while True:
+            block = f.read(_COUNT_BLOCK)
+            if not block:
+                break
+            if skipping:
+                nl = block.find(b"\n")
+                if nl < 0:
+                    base += len(block)
                     continue
-                if _starts_session(mm[start:end]):
-                    out.append(start)
+                skipping = False
+                base += nl + 1
+                lines += 1
+                block = block[nl + 1:]
+            buf = buf + block if buf else block
+            last = buf.rfind(b"\n")
+            if last < 0:
+                if len(buf) > _MAX_START_LINE:
+                    base += len(buf)
+                    buf = b""
+                    skipping = True
+                continue
+            hit = buf.find(needle, 0, last)
+            counted = 0  # position up to which newlines are counted into ``lines``
+            while hit >= 0:
+                start = buf.rfind(b"\n", 0, hit) + 1
+                stop = buf.find(b"\n", hit)
+                if start + base > 0 and stop - start <= _MAX_START_LINE and _starts_session(buf[start:stop]):
+                    lines += buf.count(b"\n", counted, start)
+                    counted = start
+                    out.append((base + start, lines + 1))
+                hit = buf.find(needle, stop, last)
+            lines += buf.count(b"\n", counted, last + 1)
+            base += last + 1
+            buf = buf[last + 1:]
     return out
 
 
@@ -97,34 +120,16 @@ def plan(path: str, jobs: int, min_bytes: int) -> list[tuple[int, int, int]]:
     """
     size = os.path.getsize(path)
     target = max(min_bytes, size // max(1, 2 * jobs))
-    cuts: list[int] = []
+    cuts: list[tuple[int, int]] = []
     last = 0
-    for off in session_offsets(path):
+    for off, line in session_offsets(path):
         if off - last >= target and size - off >= min_bytes // 2:
-            cuts.append(off)
+            cuts.append((off, line))
             last = off
     if not cuts:
         return []
-    bounds = [0, *cuts, size]
-    lines = _line_numbers(path, cuts)
-    return [(bounds[i], bounds[i + 1], lines[i]) for i in range(len(bounds) - 1)]
-
-
-def _line_numbers(path: str, cuts: list[int]) -> list[int]:
-    """The 1-based line number of the line at offset 0 and at each cut."""
-    out = [1]
-    with open(path, "rb") as f:
-        pos = 0
-        count = 0
-        for cut in cuts:
-            while pos < cut:
-                block = f.read(min(_COUNT_BLOCK, cut - pos))
-                if not block:
-                    break
-                count += block.count(b"\n")
-                pos += len(block)
-            out.append(count + 1)
-    return out
+    bounds = [(0, 1), *cuts, (size, 0)]
+    return [(bounds[i][0], bounds[i + 1][0], bounds[i][1]) for i in range(len(bounds) - 1)]
 
 
 def early_signal(path: str, config: Any) -> tuple[str, int] | None:

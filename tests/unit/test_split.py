@@ -124,8 +124,22 @@ def test_plan_starts_every_range_at_a_session_start_with_its_line_number(tmp_pat
             assert json.loads(data[start:data.index(b"\n", start)])["type"] == "session.created"
     # The words inside a user message are not a boundary.
     offsets = split.session_offsets(str(log))
-    assert all(b"what is session.created" not in data[o:data.index(b"\n", o)] for o in offsets)
+    assert all(b"what is session.created" not in data[o:data.index(b"\n", o)] for o, _ in offsets)
+    assert [line for _, line in offsets] == [data.count(b"\n", 0, o) + 1 for o, _ in offsets]
     assert len(offsets) == 4
+
+
+def test_session_scan_across_blocks_and_past_a_huge_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(split, "_COUNT_BLOCK", 997)  # boundaries fall inside lines and needles
+    monkeypatch.setattr(split, "_MAX_START_LINE", 5000)
+    log = tmp_path / "multi.jsonl"
+    events = _multi("ga")
+    events.insert(40, {"type": "x", "event_id": "e", "pad": "session.created " * 2000})  # a huge line
+    log.write_text(_lines(events))
+    data = log.read_bytes()
+    want = [(i, data.count(b"\n", 0, i) + 1) for i in range(1, len(data))
+            if data[i - 1:i] == b"\n" and data.startswith(b'{"type":"session.created"', i)]
+    assert split.session_offsets(str(log)) == want and len(want) == 4
 
 
 def test_single_session_log_is_not_split_by_session(tmp_path: Path) -> None:
