@@ -260,7 +260,8 @@ def iter_inputs_parallel(paths: list[str], config: Any, progress: Any = None) ->
     readable = [p for p, err in found if err is None and p != "-"]
     # A log of several sessions splits exactly at its session starts (realtime_cli.split):
     # the workers run every rule, the main process only merges. Done automatically too.
-    by_session: dict[str, tuple[list[tuple[int, int, int]], tuple[str, int] | None]] = {}
+    # (A log of one session is then one range: validated whole in a worker, as it would be.)
+    by_session: dict[str, tuple[str, int] | None] = {}
     if jobs > 1 and len(readable) < jobs:
         from realtime_cli import split as session_split
 
@@ -268,9 +269,7 @@ def iter_inputs_parallel(paths: list[str], config: Any, progress: Any = None) ->
             if splittable(p, 2 * SESSION_MIN_BYTES, long_lines=False):
                 signal = session_split.early_signal(p, config) if config.dialect == "auto" else None
                 if signal is not None or config.dialect != "auto":
-                    plan = session_split.plan(p, jobs, SESSION_MIN_BYTES)
-                    if plan:
-                        by_session[p] = (plan, signal)
+                    by_session[p] = signal
     split = (
         set()
         if config.jobs == 0 or len(readable) >= jobs
@@ -288,8 +287,8 @@ def iter_inputs_parallel(paths: list[str], config: Any, progress: Any = None) ->
             elif path in by_session:
                 while queued:
                     yield _resolve(queued.popleft())
-                plan, signal = by_session[path]
-                yield _mark(session_split.run(pool, path, plan, config, signal, progress))
+                plan = session_split.iter_plan(path, jobs, SESSION_MIN_BYTES)
+                yield _mark(session_split.run(pool, path, plan, config, by_session[path], progress))
             elif path in split:
                 while queued:
                     yield _resolve(queued.popleft())

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import orjson
@@ -46,14 +47,18 @@ Outcome = tuple[FileSummary, list[Diagnostic]]
 
 
 def session_offsets(path: str) -> list[tuple[int, int]]:
-    """``(byte offset, line number)`` of the lines that start a session, after the first line.
+    """``(byte offset, line number)`` of the lines that start a session, after the first line."""
+    return list(iter_session_starts(path))
+
+
+def iter_session_starts(path: str) -> Iterator[tuple[int, int]]:
+    """:func:`session_offsets`, lazily: each start as soon as the scan reaches it.
 
     A candidate is any line containing ``session.created``; it counts only when it parses as
     one object whose event (after unwrapping the log's envelope) has that type, so the same
     words inside instructions or transcripts do not split anything. One buffered pass that
     counts newlines as it goes (no mmap: mapped pages would count as this process's memory).
     """
-    out: list[tuple[int, int]] = []
     needle = SESSION_STARTS[0]
     base = 0  # file offset of buf[0]; buf always starts at a line start
     lines = 0  # newlines before buf[0]
@@ -89,12 +94,11 @@ def session_offsets(path: str) -> list[tuple[int, int]]:
                 if start + base > 0 and stop - start <= _MAX_START_LINE and _starts_session(buf[start:stop]):
                     lines += buf.count(b"\n", counted, start)
                     counted = start
-                    out.append((base + start, lines + 1))
+                    yield base + start, lines + 1
                 hit = buf.find(needle, stop, last)
             lines += buf.count(b"\n", counted, last + 1)
             base += last + 1
             buf = buf[last + 1:]
-    return out
 
 
 def _starts_session(line: bytes) -> bool:
@@ -112,24 +116,27 @@ def _starts_session(line: bytes) -> bool:
 
 
 def plan(path: str, jobs: int, min_bytes: int) -> list[tuple[int, int, int]]:
-    """``(start, end, first line number)`` ranges, each a run of whole sessions.
+    """:func:`iter_plan` as a list; ``[]`` when it would be one range (nothing to split)."""
+    out = list(iter_plan(path, jobs, min_bytes))
+    return out if len(out) > 1 else []
 
-    Consecutive sessions are grouped until a range holds about ``1/(2*jobs)`` of the file
-    (at least ``min_bytes``), so that a few workers stay busy without many tiny tasks.
-    Fewer than two ranges: the file is not worth splitting (returns ``[]``).
+
+def iter_plan(path: str, jobs: int, min_bytes: int) -> Iterator[tuple[int, int, int]]:
+    """``(start, end, first line number)`` ranges covering the file, each a run of whole sessions.
+
+    Consecutive sessions are grouped until a range holds about ``1/(2*jobs)`` of the file (at
+    least ``min_bytes``), so that a few workers stay busy without many tiny tasks. Lazy: a
+    range is yielded as soon as the scan finds its end, so its worker starts while the scan
+    goes on. A log of one session is one range.
     """
     size = os.path.getsize(path)
     target = max(min_bytes, size // max(1, 2 * jobs))
-    cuts: list[tuple[int, int]] = []
-    last = 0
-    for off, line in session_offsets(path):
-        if off - last >= target and size - off >= min_bytes // 2:
-            cuts.append((off, line))
-            last = off
-    if not cuts:
-        return []
-    bounds = [(0, 1), *cuts, (size, 0)]
-    return [(bounds[i][0], bounds[i + 1][0], bounds[i][1]) for i in range(len(bounds) - 1)]
+    start, first = 0, 1
+    for off, line in iter_session_starts(path):
+        if off - start >= target and size - off >= min_bytes // 2:
+            yield start, off, first
+            start, first = off, line
+    yield start, size, first
 
 
 def early_signal(path: str, config: Any) -> tuple[str, int] | None:
@@ -205,12 +212,15 @@ class _Limited(io.RawIOBase):
         return n
 
 
-def run(pool: Any, path: str, ranges: list[tuple[int, int, int]], config: Any, signal: tuple[str, int] | None,
-        progress: Any = None) -> Outcome:
-    """Validate ``ranges`` of ``path`` in ``pool`` and merge them (see the module docstring)."""
-    pending = [pool.apply_async(range_task, (path, s, e, line, config, signal)) for s, e, line in ranges]
+def run(pool: Any, path: str, ranges: Iterable[tuple[int, int, int]], config: Any,
+        signal: tuple[str, int] | None, progress: Any = None) -> Outcome:
+    """Validate ``ranges`` of ``path`` in ``pool`` and merge them (see the module docstring).
+
+    Each range is submitted as soon as ``ranges`` yields it (see :func:`iter_plan`)."""
+    pending = [(end, pool.apply_async(range_task, (path, start, end, line, config, signal)))
+               for start, end, line in ranges]
     parts = []
-    for (_, end, _), task in zip(ranges, pending, strict=True):
+    for end, task in pending:
         parts.append(task.get())
         if progress is not None:
             progress(path, end)

@@ -62,6 +62,7 @@ def small_sessions(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     real = split.run
 
     def spy(pool: Any, path: str, plan: Any, *rest: Any) -> Any:
+        plan = list(plan)
         calls.append((Path(path).name, len(plan)))
         return real(pool, path, plan, *rest)
 
