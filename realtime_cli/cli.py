@@ -165,11 +165,11 @@ def validate(
         jobs=jobs if jobs is not None else fc.get("jobs", 0),
     )
     inputs = resolve_paths(paths, fc)
-    from realtime_cli.progress import for_validate
-
     # A bar on stderr only for a terminal, not --quiet, and only once the run proves slow or large.
     bar = None
     if not quiet and _isatty(sys.stderr):  # no Rich console (or its import) for a piped stderr
+        from realtime_cli.progress import for_validate
+
         bar = for_validate(inputs, make_console(color.value, stderr=True), quiet=quiet)
     if bar is None:
         result = run(inputs, config)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,25 +26,42 @@ class FileConfig:
 
 def find_pyproject(start: Path | None = None) -> Path | None:
     """The nearest pyproject.toml that has a ``[tool.rtcheck]`` table, searching upward."""
+    found = _find(start)
+    return None if found is None else found[0]
+
+
+def _find(start: Path | None) -> tuple[Path, dict[str, Any]] | None:
+    """The nearest pyproject.toml with a ``[tool.rtcheck]`` table, and its parsed contents."""
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         candidate = folder / "pyproject.toml"
         if candidate.is_file():
             try:
-                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                text = candidate.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            # A file that never spells "rtcheck" cannot have the table (unless the key is
+            # written with \u escapes): skip it without importing or running the TOML parser.
+            if "rtcheck" not in text and "\\u" not in text and "\\U" not in text:
+                continue
+            import tomllib
+
+            try:
+                data = tomllib.loads(text)
+            except tomllib.TOMLDecodeError:
                 continue
             if "rtcheck" in data.get("tool", {}):
-                return candidate
+                return candidate, data
     return None
 
 
 def load(start: Path | None = None) -> FileConfig:
     """Read and check ``[tool.rtcheck]``; raise :class:`ConfigError` on bad contents."""
-    path = find_pyproject(start)
-    if path is None:
+    found = _find(start)
+    if found is None:
         return FileConfig()
-    table = tomllib.loads(path.read_text(encoding="utf-8"))["tool"]["rtcheck"]
+    path, data = found
+    table = data["tool"]["rtcheck"]
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.rtcheck] must be a table")
     unknown = sorted(set(table) - KNOWN_KEYS)

@@ -16,8 +16,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from rich.markup import escape as _markup_escape
-
 # Bidi embedding/override/isolate controls and marks: they reorder what a reader sees
 # ("Trojan Source"), so they are escaped like control characters.
 _BIDI = (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
@@ -46,7 +44,9 @@ def clean(text: str, limit: int | None = None) -> str:
 
 def markup_safe(text: str, limit: int | None = None) -> str:
     """:func:`clean`, then escaped for use inside a Rich markup string."""
-    return _markup_escape(clean(text, limit))
+    from rich.markup import escape  # here: clean() serves runs that never load Rich
+
+    return escape(clean(text, limit))
 
 
 def utf8_safe(text: str) -> str:

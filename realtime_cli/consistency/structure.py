@@ -7,7 +7,6 @@ running hash and length: one response with a million deltas stays in bounded mem
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from realtime_cli.consistency.context import (
@@ -81,6 +80,8 @@ class _Stream:
             return
         self.parts.append(d)
         if self.n > _KEEP_CHARS:  # switch to constant memory: hash what we have, then go on
+            import hashlib
+
             self.hasher = hashlib.blake2b(digest_size=16)
             self.hasher.update("".join(self.parts).encode("utf-8", "surrogatepass"))
             self.parts = []
@@ -324,6 +325,8 @@ class Structure:
                 self.out.emit("RT405", f"the {kind} deltas do not add up to the final `{field}`: {_first_difference(joined, final)}",
                               line=rec.line, event=ev, json_path=f"$.{field}", response_id=rid if type(rid) is str else None)
             return
+        import hashlib
+
         h = hashlib.blake2b(final.encode("utf-8", "surrogatepass"), digest_size=16)
         if st.n != len(final) or h.digest() != st.hasher.digest():
             self.out.emit("RT405", f"the {kind} deltas ({st.n} characters) do not add up to the final `{field}` ({len(final)} characters)",
