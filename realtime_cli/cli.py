@@ -140,7 +140,13 @@ def validate(
     from realtime_cli import config as cfgmod
     from realtime_cli.diagnostics import Severity
     from realtime_cli.loader import DEFAULT_MAX_LINE_BYTES
-    from realtime_cli.reporters import MACHINE_FORMATS, REPORTER_NAMES, PlainOutput, get_reporter
+    from realtime_cli.reporters import (
+        MACHINE_FORMATS,
+        REPORTER_NAMES,
+        PlainOutput,
+        get_reporter,
+        plain_text_ok,
+    )
     from realtime_cli.validate import Config, exit_code, run
 
     try:
@@ -176,7 +182,9 @@ def validate(
     else:
         with bar:  # leaving erases the bar: the report below is all that stays on screen
             result = run(inputs, config, progress=bar)
-    output = PlainOutput() if fmt in MACHINE_FORMATS else make_console(color.value)
+    # Text that Rich would print uncoloured (a pipe, pre-commit, --color never) skips Rich too.
+    plain = fmt in MACHINE_FORMATS or (fmt == "text" and plain_text_ok(color.value))
+    output = PlainOutput() if plain else make_console(color.value)
     get_reporter(fmt)(output, quiet=quiet).report(result)
     raise typer.Exit(exit_code(result, threshold))
 

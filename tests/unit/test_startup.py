@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -9,8 +10,12 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 import realtime_cli
+from realtime_cli.diagnostics import Diagnostic, FileSummary, Result, Severity
+from realtime_cli.reporters import PlainOutput, plain_text_ok
+from realtime_cli.reporters.text import TextReporter
 
 ROOT = Path(__file__).resolve().parents[2]
 GA = ROOT / "examples" / "ga_session.jsonl"
@@ -40,9 +45,61 @@ def _modules_after(args: list[str], cwd: Path) -> set[str]:
     return set(dump.read_text().split("\n"))
 
 
-@pytest.mark.parametrize("fmt", ["json", "sarif", "github"])
+@pytest.mark.parametrize("fmt", ["json", "sarif", "github", "text"])
 def test_validate_imports_no_rich_and_nothing_unused(tmp_path: Path, fmt: str) -> None:
     mods = _modules_after(["validate", "--format", fmt, str(GA)], tmp_path)
     assert "realtime_cli.validate" in mods  # the run did happen
     assert not {m for m in mods if m == "rich" or m.startswith("rich.")}, "rich imported"
     assert not {m for m in mods if m.startswith(NEVER)}
+
+
+HOSTILE = [
+    Diagnostic("RT101", Severity.ERROR, "[bold red]markup[/] :smile: \t tab \x1b[31m esc", "a b/[x].jsonl", 7, 3, "error", "evt_1"),
+    Diagnostic("RT102", Severity.WARNING, "x" * 1000 + " 全角文字 😀 \u202e bidi \r\n", "ok.jsonl", 2, 1, None, "evt:2"),
+    Diagnostic("RT203", Severity.INFO, "", "\udcff-not-utf8.jsonl", 0, 1, "t" * 200, None),
+    Diagnostic("RT006", Severity.ERROR, "no such file or directory", "gone.jsonl", 0),
+]
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+@pytest.mark.parametrize("diags", [HOSTILE, [], HOSTILE[2:3]])
+def test_plain_text_is_what_rich_prints_uncoloured(
+    monkeypatch: pytest.MonkeyPatch, quiet: bool, diags: list[Diagnostic]
+) -> None:
+    result = Result(files=[FileSummary("a.jsonl", events=5, responses=1)], diagnostics=list(diags), elapsed=0.123)
+    rich_buf = io.StringIO()
+    TextReporter(Console(file=rich_buf, force_terminal=False, highlight=False), quiet=quiet).report(result)
+    plain_buf = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", plain_buf)
+    TextReporter(PlainOutput(), quiet=quiet).report(result)
+    assert plain_buf.getvalue() == rich_buf.getvalue()
+
+
+def test_plain_text_only_where_rich_would_not_colour(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+    assert plain_text_ok("auto", {}) and plain_text_ok("never", {})
+    assert not plain_text_ok("always", {})
+    assert not plain_text_ok("auto", {"FORCE_COLOR": "1"}) and not plain_text_ok("auto", {"TTY_COMPATIBLE": "1"})
+    assert plain_text_ok("never", {"FORCE_COLOR": "1"})
+    monkeypatch.setattr(sys, "stdout", Tty())
+    assert not plain_text_ok("auto", {}) and plain_text_ok("never", {})
+
+
+def test_color_always_still_colours_a_pipe(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"type": "response.done", "event_id": "e", "response": {"object": "nope"}}\n', encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "realtime_cli", "validate", "--color", "always", str(bad)],
+        capture_output=True, text=True, check=False, cwd=tmp_path,
+    )
+    assert proc.returncode == 1 and "\x1b[" in proc.stdout
+    plain = subprocess.run(
+        [sys.executable, "-m", "realtime_cli", "validate", str(bad)],
+        capture_output=True, text=True, check=False, cwd=tmp_path,
+        env=_ENV,
+    )
+    assert plain.returncode == 1 and "\x1b" not in plain.stdout and "RT1" in plain.stdout
