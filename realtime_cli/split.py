@@ -124,13 +124,13 @@ def plan(path: str, jobs: int, min_bytes: int) -> list[tuple[int, int, int]]:
 def iter_plan(path: str, jobs: int, min_bytes: int) -> Iterator[tuple[int, int, int]]:
     """``(start, end, first line number)`` ranges covering the file, each a run of whole sessions.
 
-    Consecutive sessions are grouped until a range holds about ``1/(2*jobs)`` of the file (at
+    Consecutive sessions are grouped until a range holds about ``1/(8*jobs)`` of the file (at
     least ``min_bytes``), so that a few workers stay busy without many tiny tasks. Lazy: a
     range is yielded as soon as the scan finds its end, so its worker starts while the scan
     goes on. A log of one session is one range.
     """
     size = os.path.getsize(path)
-    target = max(min_bytes, size // max(1, 2 * jobs))
+    target = max(min_bytes, size // max(1, 8 * jobs))
     start, first = 0, 1
     for off, line in iter_session_starts(path):
         if off - start >= target and size - off >= min_bytes // 2:
