@@ -4,8 +4,8 @@ Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage error, unreadable
 internal error, 130 on Ctrl-C. Nothing a user can cause ends in a traceback.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: typer reads every parameter's annotation at
+# each start, and string annotations cost a compile() each (~2.5 ms per run in all).
 import os
 import sys
 from enum import StrEnum

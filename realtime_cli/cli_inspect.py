@@ -7,8 +7,8 @@ Exit codes: 0 found / listed; 1 response not found or the prefix is ambiguous; 2
 or an input that cannot be read.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: typer reads every parameter's annotation at
+# each start, and string annotations cost a compile() each (~2.5 ms per run in all).
 import json
 import sys
 from typing import Annotated, Any

@@ -103,3 +103,15 @@ def test_color_always_still_colours_a_pipe(tmp_path: Path) -> None:
         env=_ENV,
     )
     assert plain.returncode == 1 and "\x1b" not in plain.stdout and "RT1" in plain.stdout
+
+
+def test_command_annotations_are_not_strings() -> None:
+    """typer evaluates each command parameter's annotation at every start; a string annotation
+    (``from __future__ import annotations``) costs a compile() each."""
+    from realtime_cli import cli, cli_inspect
+
+    funcs = [cli.validate, cli.list_rules, cli.schema_list, cli.schema_show, cli._root,
+             cli_inspect.show, cli_inspect.ls, cli_inspect.stats]
+    for func in funcs:
+        strings = {k for k, v in func.__annotations__.items() if isinstance(v, str)}
+        assert not strings, (func.__name__, strings)
