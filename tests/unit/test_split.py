@@ -162,3 +162,20 @@ def test_merge_keeps_the_first_once_per_input_note() -> None:
     summary, diags = split.merge("p", [a, b])
     assert [(x.code, x.line) for x in diags] == [("RT801", 2), ("RT103", 3), ("RT406", 3), ("RT103", 11), ("RT406", 12)]
     assert (summary.events, summary.responses, summary.dialect) == (7, 2, "ga")
+
+
+def test_hostile_lines_inside_later_sessions(tmp_path: Path, small_sessions: list[Any]) -> None:
+    log = tmp_path / "hostile.jsonl"
+    text = _lines(_multi("ga")).encode()
+    lines = text.split(b"\n")
+    # After the third session start: an over-long line, invalid UTF-8, NUL bytes, a lone CR.
+    third = [i for i, line in enumerate(lines) if b'"type":"session.created"' in line][2]
+    lines[third + 3:third + 3] = [b'{"type":"x","event_id":"' + b"y" * 9000 + b'"}', b'{"type":"\xff\xfe"}',
+                                  b"\x00\x00\x00", b"\r"]
+    log.write_bytes(b"\n".join(lines))
+    config = {"max_line_bytes": 4096}
+    one = _outcome([log], 1, **config)
+    assert _outcome([log], 2, **config) == one
+    assert small_sessions[0][1] >= 2
+    found = {(d.code, d.line) for d in one[0] if d.line > third}
+    assert {("RT003", third + 4), ("RT002", third + 5)} <= found
