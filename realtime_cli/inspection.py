@@ -7,14 +7,13 @@ prints.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from realtime_cli import rules
 from realtime_cli.diagnostics import Diagnostic
 from realtime_cli.loader import DEFAULT_MAX_LINE_BYTES, ParseFailure, discover, iter_file
 from realtime_cli.locate import LAST, FileHits, ScanCounter, search
-from realtime_cli.stats import LogStats, StatsBuilder
 from realtime_cli.summaries import (
     UNFINISHED,
     ResponseBuilder,
@@ -22,6 +21,9 @@ from realtime_cli.summaries import (
     build_responses,
 )
 from realtime_cli.validate import Config, FileValidator
+
+if TYPE_CHECKING:  # stats (and difflib) are imported by the commands that use them
+    from realtime_cli.stats import LogStats
 
 FOUND, AMBIGUOUS, NOT_FOUND = "found", "ambiguous", "not_found"
 
@@ -119,6 +121,8 @@ def show(config: InspectConfig, query: str) -> ShowOutcome:
 
 def closest(query: str, ids: set[str], n: int = 5) -> list[str]:
     """The ids most like ``query``; a query is usually a prefix, so compare like with like."""
+    import difflib
+
     scored = []
     for rid in ids:
         sm = difflib.SequenceMatcher(None, query, rid[: len(query)])
@@ -156,6 +160,8 @@ def list_responses(config: InspectConfig) -> ListOutcome:
 
 def collect_stats(config: InspectConfig) -> StatsOutcome:
     """Per-input (and per-session) statistics, validating in the same pass."""
+    from realtime_cli.stats import StatsBuilder
+
     out = StatsOutcome()
     vconfig = Config(enabled=config.enabled, max_line_bytes=config.max_line_bytes)
     for path, error in discover(list(config.paths)):

@@ -10,7 +10,7 @@ The console is always passed in: nothing here creates one.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -21,7 +21,6 @@ from realtime_cli.inspection import AMBIGUOUS, FOUND, ListOutcome, ShowOutcome, 
 from realtime_cli.reporters.json_ import diagnostic_dict
 from realtime_cli.reporters.text import format_line
 from realtime_cli.safety import clean
-from realtime_cli.stats import LogStats, SessionStats, stats_dict
 from realtime_cli.summaries import (
     JSON_VERSION,
     UNFINISHED,
@@ -32,6 +31,9 @@ from realtime_cli.summaries import (
     response_row,
     usage_checks,
 )
+
+if TYPE_CHECKING:  # stats is imported by the stats command only
+    from realtime_cli.stats import LogStats, SessionStats
 
 CUT = 300
 """Characters of one text shown when --full is not given."""
@@ -395,6 +397,8 @@ def render_stats(console: Console, outcome: StatsOutcome, *, full: bool = False)
 
 def stats_json(outcome: StatsOutcome) -> dict[str, Any]:
     """``stats --format json``."""
+    from realtime_cli.stats import stats_dict
+
     return {
         "version": JSON_VERSION,
         "command": "stats",

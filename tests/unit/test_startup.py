@@ -115,3 +115,10 @@ def test_command_annotations_are_not_strings() -> None:
     for func in funcs:
         strings = {k for k, v in func.__annotations__.items() if isinstance(v, str)}
         assert not strings, (func.__name__, strings)
+
+
+def test_show_imports_nothing_unused(tmp_path: Path) -> None:
+    mods = _modules_after(["show", "last", str(GA)], tmp_path)
+    assert "rich.console" in mods  # show renders with Rich
+    assert not {m for m in mods if m.startswith(NEVER)}
+    assert "realtime_cli.stats" not in mods
