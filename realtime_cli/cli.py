@@ -133,7 +133,7 @@ def validate(
     output_format: Annotated[str | None, typer.Option("--format", "-f", help="Output format: text, json, github or sarif [default: text].")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only warnings and errors; no summary.")] = False,
     color: Annotated[Color, typer.Option("--color", help="Colour the text output.")] = Color.auto,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=0, help="Worker processes: 0 = one per core across files; an explicit N also splits large files.")] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=0, help="Worker processes (0 = one per core): across files, and within a large log at its session starts.")] = None,
     max_line_bytes: Annotated[int | None, typer.Option("--max-line-bytes", min=1, help="Skip (and report) lines longer than this.")] = None,
 ) -> None:
     """Check every event against the bundled schemas and the cross-event rules."""
