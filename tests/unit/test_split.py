@@ -58,6 +58,7 @@ def _multi(dialect: str = "ga") -> list[Any]:
 @pytest.fixture
 def small_sessions(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     monkeypatch.setattr(parallel, "SESSION_MIN_BYTES", 1024)
+    monkeypatch.setattr(parallel, "MIN_MEAN_LINE_BYTES", 10**9)  # every test log counts as text-heavy
     calls: list[Any] = []
     real = split.run
 
@@ -179,3 +180,13 @@ def test_hostile_lines_inside_later_sessions(tmp_path: Path, small_sessions: lis
     assert small_sessions[0][1] >= 2
     found = {(d.code, d.line) for d in one[0] if d.line > third}
     assert {("RT003", third + 4), ("RT002", third + 5)} <= found
+
+
+def test_audio_heavy_logs_are_not_scanned_for_sessions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Long lines: validation is fast per byte, the scan would cost more than it saves.
+    monkeypatch.setattr(parallel, "SESSION_MIN_BYTES", 1024)
+    monkeypatch.setattr(split, "iter_plan", lambda *a: pytest.fail("scanned"))
+    log = tmp_path / "audio.jsonl"
+    log.write_text(_lines(_multi("ga")))
+    assert parallel.splittable(str(log), 0)  # mean line length over MIN_MEAN_LINE_BYTES
+    assert _outcome([log], 2) == _outcome([log], 1)
