@@ -221,14 +221,23 @@ def _search_mapped(path: str, query: str, counter: ScanCounter, max_line_bytes: 
             if rid not in parsed:
                 parsed[rid] = []
                 hits.ids.append(rid)
-            parsed[rid].append((start, rec))
+                if len(hits.ids) == 2:
+                    # Two ids: ambiguous unless the query is one of them exactly. Only an exact
+                    # id's records can still be shown, so keep no others (a short prefix such as
+                    # `resp_` matches every response of a log: their records would fill memory).
+                    for other in hits.ids:
+                        if other != query:
+                            parsed[other].clear()
+            if len(hits.ids) == 1 or rid == query:
+                parsed[rid].append((start, rec))
         if not hits.ids:
             hits.all_ids = m.all_ids()
             return hits
         if last:  # `last` names exactly one response, not every id it is a prefix of
             hits.ids = [query] if query in parsed else []
-        # Exact id beats a prefix match: only the chosen response gets its records built.
-        chosen = [query] if query in parsed else hits.ids
+        # Exact id beats a prefix match; a prefix of several ids is shown as ambiguous from the
+        # ids alone. Only a response that can be shown gets its records built.
+        chosen = [query] if query in parsed else hits.ids if len(hits.ids) == 1 else []
         for rid in chosen:
             lines = parsed[rid]
             first = lines[0][0]
