@@ -44,15 +44,20 @@ class UsageError(Exception):
     """A bad option or configuration: message to stderr, exit code 2."""
 
 
-def make_console(color: str = "auto", *, stderr: bool = False) -> Any:
-    """A Console for this invocation. ``auto`` colours only a terminal and honours NO_COLOR."""
+def make_console(color: str = "auto", *, stderr: bool = False, literal: bool = False) -> Any:
+    """A Console for this invocation. ``auto`` colours only a terminal and honours NO_COLOR.
+
+    ``literal``: plain strings are printed as they are, never parsed for markup or emoji codes
+    (for renderers whose strings are all literal text; it spares Rich's emoji table, ~1.5 ms).
+    """
     from rich.console import Console
 
+    parse = not literal
     if color == "always":
-        return Console(stderr=stderr, force_terminal=True, no_color=False, highlight=False)
+        return Console(stderr=stderr, force_terminal=True, no_color=False, highlight=False, markup=parse, emoji=parse)
     if color == "never":
-        return Console(stderr=stderr, no_color=True, color_system=None, highlight=False)
-    return Console(stderr=stderr, highlight=False)
+        return Console(stderr=stderr, no_color=True, color_system=None, highlight=False, markup=parse, emoji=parse)
+    return Console(stderr=stderr, highlight=False, markup=parse, emoji=parse)
 
 
 def fail(message: str, code: int = 2) -> NoReturn:

@@ -48,6 +48,12 @@ def _config(paths: list[str] | None, max_line_bytes: int | None, statuses: froze
     )
 
 
+def _console(color: str, *, stderr: bool = False) -> Any:
+    """render's console: every string render.py hands Rich is literal text (log content goes
+    in as Text), so none is parsed for markup or emoji codes."""
+    return make_console(color, stderr=stderr, literal=True)
+
+
 def _check_format(fmt: str) -> None:
     if fmt not in _FORMATS:
         fail(f"unknown --format {fmt!r} (choose from {', '.join(_FORMATS)})")
@@ -90,9 +96,9 @@ def show(
     if output_format == "json":
         _dump(render.show_json(outcome))
     elif outcome.state == inspection.FOUND:
-        render.render_show(make_console(color.value), outcome, full=full)
+        render.render_show(_console(color.value), outcome, full=full)
     else:
-        render.render_lookup_failure(make_console(color.value, stderr=True), outcome)
+        render.render_lookup_failure(_console(color.value, stderr=True), outcome)
     if outcome.state != inspection.FOUND:
         raise typer.Exit(code or 1)
     raise typer.Exit(code)
@@ -119,7 +125,7 @@ def ls(
     if output_format == "json":
         _dump(render.ls_json(outcome))
     else:
-        render.render_ls(make_console(color.value), outcome, full=full)
+        render.render_ls(_console(color.value), outcome, full=full)
     raise typer.Exit(code)
 
 
@@ -139,7 +145,7 @@ def stats(
     if output_format == "json":
         _dump(render.stats_json(outcome))
     else:
-        render.render_stats(make_console(color.value), outcome, full=full)
+        render.render_stats(_console(color.value), outcome, full=full)
     raise typer.Exit(code)
 
 

@@ -4,7 +4,9 @@ Every piece of log content goes through :func:`realtime_cli.safety.clean` and re
 :class:`rich.text.Text`, never as markup: a transcript holding ``[bold]``, ANSI or OSC 8
 sequences, CR, backspace or bidi controls is shown escaped. Long text is cut unless ``full``;
 base64 audio is never shown at all (only its decoded length and duration).
-The console is always passed in: nothing here creates one.
+The console is always passed in: nothing here creates one. The CLI's console prints plain
+strings literally (no markup, no emoji codes), so a ``str`` given to Rich here must be meant
+exactly as written.
 """
 
 from __future__ import annotations

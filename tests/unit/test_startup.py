@@ -122,3 +122,4 @@ def test_show_imports_nothing_unused(tmp_path: Path) -> None:
     assert "rich.console" in mods  # show renders with Rich
     assert not {m for m in mods if m.startswith(NEVER)}
     assert "realtime_cli.stats" not in mods
+    assert "rich._emoji_codes" not in mods  # render's strings are literal: no emoji lookup
