@@ -71,8 +71,11 @@ def splittable(path: str, min_bytes: int, *, long_lines: bool = True) -> bool:
         head = head[3:]
     if not head.lstrip().startswith(b"{"):
         return False
-    if not long_lines:
-        return True
+    return has_long_lines(path) if long_lines else True
+
+
+def has_long_lines(path: str) -> bool:
+    """True when the first MiB's lines average ``MIN_MEAN_LINE_BYTES`` or more (audio payloads)."""
     try:
         with open(path, "rb") as f:
             sample = f.read(1 << 20)
@@ -175,40 +178,13 @@ def _file_task(path: str, config: Any) -> Outcome:
     return validate_file(path, config)
 
 
-def _early_dialect(path: str, config: Any) -> str | None:
-    """The dialect the engine will decide for ``path``, when a strong signal comes early.
-
-    The engine decides at the first strong signal, unless its pending buffer fills first; this
-    scan stops well before that buffer could fill (fewer records, fewer bytes), so a signal it
-    finds is the one the engine will use. None (no early signal): workers check both dialects.
-    """
-    from realtime_cli import dialect as dl
-    from realtime_cli.validate import AUDIO_FIELDS, audio_length
-
-    records = weight = 0
-    for item in loader.iter_file(path, config.max_line_bytes):
-        if type(item) is not Record:
-            continue
-        ev = item.event
-        etype = "realtime.response" if item.envelope == "response" else ev.get("type")
-        if type(etype) is not str:
-            continue
-        sig = dl.strong_signal(ev, etype)
-        if sig is not None:
-            return sig
-        field = AUDIO_FIELDS.get(etype)
-        weight += 256 + (max(0, audio_length(ev.get(field))) if field else 0)
-        records += 1
-        if records >= 500 or weight >= 2 * 1024 * 1024:
-            return None
-    return None
-
-
 def _split_file(pool: Any, jobs: int, path: str, config: Any, progress: Any = None) -> Outcome:
+    from realtime_cli.split import early_signal
     from realtime_cli.validate import FileValidator
 
     fv = FileValidator(path, config)
-    dialect = fv.dialect or _early_dialect(path, config)
+    signal = None if fv.dialect else early_signal(path, config)
+    dialect = fv.dialect or (signal[0] if signal else None)  # None: workers check both dialects
     todo = iter(ranges(path))
     window: deque[tuple[int, Any]] = deque()
 
@@ -269,7 +245,7 @@ def iter_inputs_parallel(paths: list[str], config: Any, progress: Any = None) ->
             # Finding the session starts costs one pass over the file (~0.12 s per 200 MB):
             # worth it where validation is slow per byte (text-heavy logs, ~70 MB/s), not on
             # audio-heavy logs (long lines, validated at ~450 MB/s), which keep the range split.
-            if splittable(p, 2 * SESSION_MIN_BYTES, long_lines=False) and not splittable(p, 0):
+            if splittable(p, 2 * SESSION_MIN_BYTES, long_lines=False) and not has_long_lines(p):
                 signal = session_split.early_signal(p, config) if config.dialect == "auto" else None
                 if signal is not None or config.dialect != "auto":
                     by_session[p] = signal

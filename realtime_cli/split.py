@@ -35,8 +35,7 @@ from realtime_cli import loader
 from realtime_cli.diagnostics import Diagnostic, FileSummary
 from realtime_cli.loader import ParseFailure, Record
 
-SESSION_STARTS = (b"session.created",)  # also matches transcription_session.created
-_STARTS = frozenset({"session.created", "transcription_session.created"})
+_NEEDLE = b"session.created"  # also found in transcription_session.created
 # Codes a sequential pass reports at most once per input (RT103: once per event name, which
 # its message carries).
 ONCE_PER_INPUT = frozenset({"RT201", "RT203", "RT801", "RT802", "RT803"})
@@ -59,7 +58,7 @@ def iter_session_starts(path: str) -> Iterator[tuple[int, int]]:
     words inside instructions or transcripts do not split anything. One buffered pass that
     counts newlines as it goes (no mmap: mapped pages would count as this process's memory).
     """
-    needle = SESSION_STARTS[0]
+    needle = _NEEDLE
     base = 0  # file offset of buf[0]; buf always starts at a line start
     lines = 0  # newlines before buf[0]
     buf = b""
@@ -111,8 +110,10 @@ def _starts_session(line: bytes) -> bool:
         return False
     if type(value) is not dict:
         return False
+    from realtime_cli.consistency import SESSION_START
+
     event = loader.unwrap(value)[0]
-    return event is not None and event.get("type") in _STARTS
+    return event is not None and event.get("type") in SESSION_START
 
 
 def plan(path: str, jobs: int, min_bytes: int) -> list[tuple[int, int, int]]:
@@ -239,10 +240,10 @@ def merge(path: str, parts: list[Any]) -> Outcome:
         summary.readable = summary.readable and part_summary.readable
         ids |= part_ids
         for d in part_diags:  # each range's diagnostics are sorted: the first is the earliest
-            key: Any = d.code if d.code in ONCE_PER_INPUT else (d.code, d.message) if d.code == "RT103" else None
+            key = d.code if d.code in ONCE_PER_INPUT else (d.code, d.message) if d.code == "RT103" else None
+            if key in seen:
+                continue
             if key is not None:
-                if key in seen:
-                    continue
                 seen.add(key)
             diags.append(d)
     summary.responses = len(ids)

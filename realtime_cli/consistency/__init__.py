@@ -20,8 +20,8 @@ from realtime_cli.consistency import lifecycle, refs, session, structure, usage
 from realtime_cli.consistency.context import Context, Handler
 from realtime_cli.loader import Record
 
-# Server events that prove the log holds the start of the session.
-_SESSION_START = frozenset({"session.created", "transcription_session.created"})
+# Server events that start a session (the rules start afresh at each; see split.py).
+SESSION_START = frozenset({"session.created", "transcription_session.created"})
 _NOTES = ("RT801", "RT802", "RT803")
 
 
@@ -83,7 +83,7 @@ class ConsistencyChecker:
 
     def feed_event(self, rec: Record, ev: dict[str, Any], etype: str, dialect: str | None) -> None:
         """:meth:`feed` for a caller that already has the event and its type (the engine)."""
-        if etype in _SESSION_START:
+        if etype in SESSION_START:
             self._session_boundary()
         if self._awaiting_start:
             self._note_start(rec, etype)
@@ -106,7 +106,7 @@ class ConsistencyChecker:
         if direction != "server":
             return
         self._awaiting_start = False
-        self.ctx.started = etype in _SESSION_START
+        self.ctx.started = etype in SESSION_START
         self.ctx.first_server_line = rec.line
 
     def finish(self) -> None:
