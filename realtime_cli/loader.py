@@ -32,6 +32,7 @@ LOG_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 NO_LOGS = "no log files (*.jsonl, *.ndjson or their .gz forms) in this directory"
 """The ``discover`` 'error' for a directory with no log file: a warning (RT008), not RT006."""
 _READ_CHUNK = 1 << 20
+_OPEN_BUFFER = 1 << 16
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -168,7 +169,10 @@ def _open(path: str) -> IO[bytes]:
         raw = sys.stdin.buffer
         name = ""
     else:
-        raw = open(path, "rb")  # noqa: SIM115 - closed by the caller
+        # A 64 KiB buffer, not the default (st_blksize, often 4 KiB): an audio line of 8 KB
+        # then takes one read instead of several joined copies; 64 KiB reads a 200 MB
+        # audio log in about half the time and a text log ~10% faster (benchmarks/README.md).
+        raw = open(path, "rb", buffering=_OPEN_BUFFER)  # noqa: SIM115 - closed by the caller
         name = path
     try:
         head = raw.peek(2)[:2] if isinstance(raw, io.BufferedReader) else b""
@@ -414,13 +418,17 @@ def _iter_stream(
                 if raw[:4096].lstrip().startswith(b"[") and not _looks_like_one_line_array(bytes(raw)):
                     yield from _iter_array(path, stream, bytes(raw), lineno, start)
                     return
-            body = raw.strip() if isinstance(raw, bytes) else _strip_in_place(raw)
-            if not body:
-                continue
-            saw_content = True
             try:
-                value = orjson.loads(body)
+                # orjson skips JSON whitespace around the value itself: no stripped copy of
+                # every line (8 KB for an audio chunk) on the common path.
+                value = orjson.loads(raw)
             except orjson.JSONDecodeError:
+                value = FAILED
+            if value is FAILED:
+                body = raw.strip() if isinstance(raw, bytes) else _strip_in_place(raw)
+                if not body:
+                    continue
+                saw_content = True
                 value, problems = parse_slow(body)
                 if binary_at and value is FAILED:
                     binary_skipped += 1
@@ -432,6 +440,7 @@ def _iter_stream(
                     yield ParseFailure(path, lineno, code, msg, col=col, offset=start)
                 if value is FAILED:
                     continue
+            saw_content = True
             if type(value) is dict and "type" in value and "event_id" in value:
                 yield Record(path, lineno, start, value, "bare", None, value.get("timestamp"))
             elif binary_at and type(value) is not dict:
