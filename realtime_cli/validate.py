@@ -16,7 +16,8 @@ from typing import Any
 from realtime_cli import dialect as dl
 from realtime_cli import rules, schema_store
 from realtime_cli.collector import Collector
-from realtime_cli.consistency import ConsistencyChecker
+from realtime_cli.consistency import RULE_ERRORS as _RULE_ERRORS
+from realtime_cli.consistency import SESSION_START, ConsistencyChecker
 from realtime_cli.diagnostics import Diagnostic, FileSummary, Result, Severity
 from realtime_cli.explain import explain
 from realtime_cli.loader import (
@@ -290,6 +291,63 @@ class FileValidator:
             self._flush()
         self._check(rec, etype)
 
+    def consume(self, items: Iterable[Record | ParseFailure]) -> None:
+        """:meth:`add` every item, with the common case inlined.
+
+        The common case: a bare or enveloped event of a fast-path type (see ``_FAST``) once
+        the dialect is decided, that does not start a session. It takes the same steps as
+        :meth:`add` and :meth:`ConsistencyChecker.feed_event`, without their two calls and
+        the attribute look-ups they repeat: ~0.2 us of the ~3 us an event costs on a text log.
+        Everything else goes through :meth:`add`.
+        """
+        add = self.add
+        checker = self.checker
+        ctx = checker.ctx
+        guarded = _RULE_ERRORS
+        n = 0
+        try:
+            for item in items:
+                table = self._fast
+                if table is None or type(item) is not Record or item.envelope == "response":
+                    add(item)
+                    continue
+                ev = item.event
+                etype = ev.get("type")
+                if type(etype) is not str or etype in SESSION_START:
+                    add(item)
+                    continue
+                fast = table[etype] if etype in table else _fast_entry(self._fast_dialect, etype)
+                if fast is None:
+                    add(item)
+                    continue
+                n += 1
+                field = fast[2]
+                if field is not None:
+                    item.audio_bytes = audio_length(ev.get(field))
+                if not fast[1](ev):
+                    self._fast_failed(item, fast, etype, ev)
+                if checker.awaiting_start:
+                    checker.note_start(item, etype)
+                handlers = checker.handlers_for(etype)
+                if handlers is None:
+                    continue
+                ctx.dialect = self._fast_dialect
+                for handler in handlers:
+                    try:
+                        handler(item, ev)
+                    except guarded:
+                        continue
+        finally:
+            self.summary.events += n
+
+    def _fast_failed(self, rec: Record, fast: _Fast, etype: str, ev: dict[str, Any]) -> None:
+        """A fast-path event its schema rejects (or, in an undecided log, the other dialect's)."""
+        dialect = self._fast_dialect
+        if self._undetermined and self._valid_in_other(dialect, etype, ev, None):
+            self._note_undetermined(rec, etype, dialect)
+        else:
+            self._explain(rec, fast[0], ev, "RT101")
+
     def finish(self) -> tuple[FileSummary, list[Diagnostic]]:
         if self.dialect is None and self._pending:
             self._decide_without_signal()
@@ -449,8 +507,7 @@ def _q(text: str) -> str:
 def validate_stream(path: str, items: Iterable[Record | ParseFailure], config: Config) -> tuple[FileSummary, list[Diagnostic]]:
     """Validate an already-loaded sequence of records and failures as one input."""
     fv = FileValidator(path, config)
-    for item in items:
-        fv.add(item)
+    fv.consume(items)
     return fv.finish()
 
 

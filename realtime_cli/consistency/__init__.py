@@ -23,6 +23,9 @@ from realtime_cli.loader import Record
 # Server events that start a session (the rules start afresh at each; see split.py).
 SESSION_START = frozenset({"session.created", "transcription_session.created"})
 _NOTES = ("RT801", "RT802", "RT803")
+# What a rule handler may raise on a schema-invalid event: caught, so that no input can turn
+# into a traceback (rules are written defensively; this is the last guard).
+RULE_ERRORS = (TypeError, ValueError, KeyError, AttributeError, IndexError, RecursionError)
 
 
 class _Family(Protocol):
@@ -47,7 +50,7 @@ class ConsistencyChecker:
         self.out = collector
         self.ctx = Context(collector)
         self._build()
-        self._awaiting_start = True  # until the first server event says where the log starts
+        self.awaiting_start = True  # until the first server event says where the log starts
         self._sessions = 0  # session.created events seen: a second one starts a new session
 
     def _build(self) -> None:
@@ -62,7 +65,8 @@ class ConsistencyChecker:
             for etype, handler in fam.handlers().items():
                 merged.setdefault(etype, []).append(handler)
         self._dispatch: dict[str, tuple[Handler, ...]] = {t: tuple(hs) for t, hs in merged.items()}
-        self._get = self._dispatch.get
+        # The handlers for an event type, or None (the engine's inlined loop calls it too).
+        self.handlers_for = self._dispatch.get
 
     def _session_boundary(self) -> None:
         """A log that holds several sessions (concatenated recordings): a new session.created
@@ -85,27 +89,26 @@ class ConsistencyChecker:
         """:meth:`feed` for a caller that already has the event and its type (the engine)."""
         if etype in SESSION_START:
             self._session_boundary()
-        if self._awaiting_start:
-            self._note_start(rec, etype)
-        handlers = self._get(etype)
+        if self.awaiting_start:
+            self.note_start(rec, etype)
+        handlers = self.handlers_for(etype)
         if handlers is None:
             return
         self.ctx.dialect = dialect
         for handler in handlers:
             try:
                 handler(rec, ev)
-            except (TypeError, ValueError, KeyError, AttributeError, IndexError, RecursionError):
-                # Rules are written defensively; this is the last guard so that no input can
-                # turn into a traceback. A rule that trips here simply says nothing.
-                continue
+            except RULE_ERRORS:
+                continue  # a rule that trips on a malformed event simply says nothing
 
-    def _note_start(self, rec: Record, etype: str) -> None:
+    def note_start(self, rec: Record, etype: str) -> None:
+        """Until the first server event: note whether the log starts with its session."""
         direction = rec.direction or dl.direction_of(etype)
         if etype == "realtime.response":
             direction = "server"
         if direction != "server":
             return
-        self._awaiting_start = False
+        self.awaiting_start = False
         self.ctx.started = etype in SESSION_START
         self.ctx.first_server_line = rec.line
 

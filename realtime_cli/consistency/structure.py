@@ -286,9 +286,14 @@ class Structure:
             if rs is not None:
                 rs.streams.append(key)
                 self._check_stream_start(rec, ev, rs, has_ci)
-        if len(d) > 300 and is_cut(d):
+        n = len(d)
+        if n > 300 and is_cut(d):
             st.cut = True
-        st.add(d)
+        if st.hasher is None and st.n + n <= _KEEP_CHARS:
+            st.parts.append(d)  # _Stream.add's common case, inlined: one call less per delta
+            st.n += n
+        else:
+            st.add(d)
 
     def _check_stream_start(self, rec: Record, ev: dict[str, Any], rs: _Resp, has_ci: bool) -> None:
         if not self.saw_items:
