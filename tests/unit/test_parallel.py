@@ -40,6 +40,7 @@ def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     # Tiny ranges so that boundaries fall inside bursts of deltas; split every file.
     monkeypatch.setattr(parallel, "CHUNK_BYTES", 48 * 1024)
     monkeypatch.setattr(parallel, "MIN_MEAN_LINE_BYTES", 0)
+    monkeypatch.setattr(parallel, "RANGE_SPLIT_MIN_CORES", 1)  # whatever this machine has
 
 
 def _outcome(paths: list[Path], jobs: int) -> tuple[list[Any], list[Any]]:
@@ -111,7 +112,8 @@ def test_files_before_ranges(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         loggen.write_log(p, "ga", profile="audio", turns=6, seed=seed)
         logs.append(str(p))
     monkeypatch.setattr(parallel, "CHUNK_BYTES", 4096)  # every file is 'large' for an explicit N
-    monkeypatch.setattr(parallel, "effective_jobs", lambda jobs: 2)
+    cores = 3
+    monkeypatch.setattr(parallel, "effective_jobs", lambda jobs: jobs or cores)
     calls: list[str] = []
     real_split = parallel._split_file
 
@@ -124,8 +126,14 @@ def test_files_before_ranges(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert calls == []
     explicit = run(logs, Config(jobs=2))
     assert calls == []  # as many files as workers: whole files keep both busy
-    single = run(logs[:1], Config(jobs=2))
-    assert calls == logs[:1]  # one file, two workers, explicitly asked: ranges
+    single = run(logs[:1], Config(jobs=3))
+    assert calls == logs[:1]  # one file, three workers on three cores, explicitly asked: ranges
+    calls.clear()
+    assert run(logs[:1], Config(jobs=2)).diagnostics == single.diagnostics
+    assert calls == []  # two workers: the main process's ordered pass needs a third core
+    cores = 2
+    assert run(logs[:1], Config(jobs=3)).diagnostics == single.diagnostics
+    assert calls == []  # three asked, two cores: not split either
     assert [(d.line, d.code) for d in single.diagnostics] == [
         (d.line, d.code) for d in auto.diagnostics if d.path == logs[0]
     ]
