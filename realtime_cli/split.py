@@ -181,14 +181,12 @@ def range_task(path: str, start: int, end: int, first_line: int, config: Any, si
     fv = FileValidator(path, config)
     if start > 0 and signal is not None and fv.dialect is None:
         fv.adopt_dialect(*signal)
-    add = fv.add
     with open(path, "rb") as f:
         f.seek(start)
         stream = io.BufferedReader(_Limited(f, end - start), buffer_size=1 << 20)
-        for item in loader._iter_stream(path, stream, config.max_line_bytes, lineno=first_line - 1, offset=start):
-            if type(item) is ParseFailure and item.code == "RT008" and item.line == 0:
-                continue  # "empty input" is about the whole file, which is not empty here
-            add(item)
+        items = loader._iter_stream(path, stream, config.max_line_bytes, lineno=first_line - 1, offset=start)
+        # "empty input" is about the whole file, which is not empty here.
+        fv.consume(i for i in items if type(i) is not ParseFailure or i.code != "RT008" or i.line != 0)
     summary, diags = fv.finish()
     return summary, diags, fv.response_ids
 

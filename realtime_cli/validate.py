@@ -16,8 +16,7 @@ from typing import Any
 from realtime_cli import dialect as dl
 from realtime_cli import rules, schema_store
 from realtime_cli.collector import Collector
-from realtime_cli.consistency import RULE_ERRORS as _RULE_ERRORS
-from realtime_cli.consistency import SESSION_START, ConsistencyChecker
+from realtime_cli.consistency import RULE_ERRORS, SESSION_START, ConsistencyChecker
 from realtime_cli.diagnostics import Diagnostic, FileSummary, Result, Severity
 from realtime_cli.explain import explain
 from realtime_cli.loader import (
@@ -265,10 +264,7 @@ class FileValidator:
                     bit = _DIALECT_BIT[dialect]
                     ok = bool(known >> (bit + 1) & 1) if known >> bit & 1 else fast[1](ev)
                 if not ok:
-                    if self._undetermined and self._valid_in_other(dialect, etype, ev, known):
-                        self._note_undetermined(rec, etype, dialect)
-                    else:
-                        self._explain(rec, fast[0], ev, "RT101")
+                    self._fast_failed(rec, fast, etype, ev, known)
                 self._feed(rec, ev, etype, dialect)
                 return
         if known is not None:
@@ -303,7 +299,6 @@ class FileValidator:
         add = self.add
         checker = self.checker
         ctx = checker.ctx
-        guarded = _RULE_ERRORS
         n = 0
         try:
             for item in items:
@@ -335,15 +330,15 @@ class FileValidator:
                 for handler in handlers:
                     try:
                         handler(item, ev)
-                    except guarded:
+                    except RULE_ERRORS:
                         continue
         finally:
             self.summary.events += n
 
-    def _fast_failed(self, rec: Record, fast: _Fast, etype: str, ev: dict[str, Any]) -> None:
+    def _fast_failed(self, rec: Record, fast: _Fast, etype: str, ev: dict[str, Any], known: int | None = None) -> None:
         """A fast-path event its schema rejects (or, in an undecided log, the other dialect's)."""
         dialect = self._fast_dialect
-        if self._undetermined and self._valid_in_other(dialect, etype, ev, None):
+        if self._undetermined and self._valid_in_other(dialect, etype, ev, known):
             self._note_undetermined(rec, etype, dialect)
         else:
             self._explain(rec, fast[0], ev, "RT101")
