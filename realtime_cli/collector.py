@@ -11,12 +11,16 @@ from realtime_cli.diagnostics import Diagnostic
 class Collector:
     """Accumulates the diagnostics of one input, dropping codes that are not enabled."""
 
-    __slots__ = ("diagnostics", "enabled", "path")
+    __slots__ = ("cites_lines", "diagnostics", "enabled", "path")
 
     def __init__(self, path: str, enabled: frozenset[str]) -> None:
         self.path = path
         self.enabled = enabled
         self.diagnostics: list[Diagnostic] = []
+        # True once a kept message quotes another line's number ("... at line 12"): a range
+        # of a file validated with relative line numbers must then be redone with its real
+        # first line (see realtime_cli.split), as only the ``line`` fields can be shifted.
+        self.cites_lines = False
 
     def wants(self, code: str) -> bool:
         return code in self.enabled
@@ -31,10 +35,16 @@ class Collector:
         event: Any = None,
         json_path: str | None = None,
         response_id: str | None = None,
+        cites_line: bool = False,
     ) -> None:
-        """Record one finding at ``line`` (1-based; 0 = the whole input)."""
+        """Record one finding at ``line`` (1-based; 0 = the whole input).
+
+        ``cites_line``: the message quotes the number of a line of the input.
+        """
         if code not in self.enabled:
             return
+        if cites_line:
+            self.cites_lines = True
         etype = eid = None
         if isinstance(event, dict):
             t, i = event.get("type"), event.get("event_id")

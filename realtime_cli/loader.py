@@ -366,10 +366,12 @@ def iter_file(path: str, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES) -> Iterat
 
 
 def _iter_stream(
-    path: str, stream: IO[bytes], max_line_bytes: int, *, lineno: int = 0, offset: int = 0
+    path: str, stream: IO[bytes], max_line_bytes: int, *, lineno: int = 0, offset: int = 0,
+    tally: list[int] | None = None,
 ) -> Iterator[Item]:
     """The items of ``stream``; ``lineno``/``offset``: the line count and byte offset before
-    it, when it is a range of a larger file (see :mod:`realtime_cli.split`)."""
+    it, when it is a range of a larger file (see :mod:`realtime_cli.split`). ``tally``: gets
+    the line count after the last line read appended, once the stream is exhausted."""
     first = True
     saw_content = False
     binary_at = 0  # line where the input was found to look binary (0: it does not)
@@ -455,6 +457,8 @@ def _iter_stream(
         )
     except OSError as exc:
         broken = ParseFailure(path, lineno + 1, "RT006", f"read error: {exc.strerror or _short_exc(exc)}", offset=offset)
+    if tally is not None:
+        tally.append(lineno)
     if binary_at:
         yield ParseFailure(
             path, binary_at, "RT012",

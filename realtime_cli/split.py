@@ -15,8 +15,14 @@ What does cross a session boundary is per-input and is reconciled here:
   when that signal comes early (within the window the engine would buffer);
 - the notes given once per input (RT201 mixed dialects, RT203, RT801, RT802, RT803, and RT103
   once per legacy event name): the first, in file order, is kept (:func:`merge`);
-- line numbers and byte offsets: every range is read with its file-wide first line number and
-  offset, so messages that cite another line ("after its response.done (line N)") are right;
+- line numbers: the scan finds session starts by their bytes and does not count lines (that
+  count was a third of its cost, and on 2 cores the scan's CPU is taken from the workers). A
+  range after the first is validated with line numbers relative to its start and reports its
+  line count; the merge shifts its findings by the lines of the ranges before it. Only the
+  ``line`` fields can be shifted: a range whose findings quote a line number in their text
+  ("after its response.done (line N)", see ``Collector.cites_lines``) is validated again
+  with its real first line, which is known by then. Such findings are rare (defects), so
+  clean logs never pay for it;
 - the summary: events are summed, responses counted over the union of the ranges' ids.
 
 A single-session log has no such boundary and is not split here.
@@ -27,13 +33,14 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import Any
 
 import orjson
 
 from realtime_cli import loader
 from realtime_cli.diagnostics import Diagnostic, FileSummary
-from realtime_cli.loader import ParseFailure, Record
+from realtime_cli.loader import Record
 
 _NEEDLE = b"session.created"  # also found in transcription_session.created
 # Codes a sequential pass reports at most once per input (RT103: once per event name, which
@@ -45,59 +52,76 @@ _MAX_START_LINE = 1024 * 1024  # a session.created line is a few KB
 Outcome = tuple[FileSummary, list[Diagnostic]]
 
 
-def session_offsets(path: str) -> list[tuple[int, int]]:
+def session_offsets(path: str, *, count_lines: bool = True) -> list[tuple[int, int]]:
     """``(byte offset, line number)`` of the lines that start a session, after the first line."""
-    return list(iter_session_starts(path))
+    return list(iter_session_starts(path, count_lines=count_lines))
 
 
-def iter_session_starts(path: str) -> Iterator[tuple[int, int]]:
+def iter_session_starts(path: str, *, count_lines: bool = True) -> Iterator[tuple[int, int]]:
     """:func:`session_offsets`, lazily: each start as soon as the scan reaches it.
 
     A candidate is any line containing ``session.created``; it counts only when it parses as
     one object whose event (after unwrapping the log's envelope) has that type, so the same
-    words inside instructions or transcripts do not split anything. One buffered pass that
-    counts newlines as it goes (no mmap: mapped pages would count as this process's memory).
+    words inside instructions or transcripts do not split anything. One buffered pass (no
+    mmap: mapped pages would count as this process's memory) that reads into one reused
+    buffer. With ``count_lines=False`` the line numbers are 0 and no newline is counted.
     """
     needle = _NEEDLE
-    base = 0  # file offset of buf[0]; buf always starts at a line start
-    lines = 0  # newlines before buf[0]
-    buf = b""
+    block = bytearray(_COUNT_BLOCK + _MAX_START_LINE)
+    view = memoryview(block)
+    base = 0  # file offset of block[0]; block always starts at a line start
+    lines = 0  # newlines before block[0]
+    kept = 0  # bytes of an unfinished line carried over at the front of block
     skipping = False  # inside a line too long to be a session start
-    with open(path, "rb") as f:
+    with open(path, "rb", buffering=0) as f, view:
         while True:
-            block = f.read(_COUNT_BLOCK)
-            if not block:
+            got = f.readinto(view[kept:kept + _COUNT_BLOCK])
+            if not got:
                 break
+            filled = kept + got
+            begin = 0
             if skipping:
-                nl = block.find(b"\n")
+                nl = block.find(b"\n", 0, filled)
                 if nl < 0:
-                    base += len(block)
+                    base += filled
+                    kept = 0
                     continue
                 skipping = False
-                base += nl + 1
-                lines += 1
-                block = block[nl + 1:]
-            buf = buf + block if buf else block
-            last = buf.rfind(b"\n")
+                begin = nl + 1
+                if count_lines:
+                    lines += 1
+            last = block.rfind(b"\n", begin, filled)
             if last < 0:
-                if len(buf) > _MAX_START_LINE:
-                    base += len(buf)
-                    buf = b""
+                if filled - begin > _MAX_START_LINE:
+                    base += filled
+                    kept = 0
                     skipping = True
+                else:
+                    block[:filled - begin] = block[begin:filled]
+                    base += begin
+                    kept = filled - begin
                 continue
-            hit = buf.find(needle, 0, last)
-            counted = 0  # position up to which newlines are counted into ``lines``
+            counted = begin  # position up to which newlines are counted into ``lines``
+            hit = block.find(needle, begin, last)
             while hit >= 0:
-                start = buf.rfind(b"\n", 0, hit) + 1
-                stop = buf.find(b"\n", hit)
-                if start + base > 0 and stop - start <= _MAX_START_LINE and _starts_session(buf[start:stop]):
-                    lines += buf.count(b"\n", counted, start)
-                    counted = start
-                    yield base + start, lines + 1
-                hit = buf.find(needle, stop, last)
-            lines += buf.count(b"\n", counted, last + 1)
+                start = block.rfind(b"\n", begin, hit) + 1 or begin
+                stop = block.find(b"\n", hit, last + 1)
+                if start + base > 0 and stop - start <= _MAX_START_LINE and _starts_session(bytes(block[start:stop])):
+                    if count_lines:
+                        lines += block.count(b"\n", counted, start)
+                        counted = start
+                    yield base + start, lines + 1 if count_lines else 0
+                hit = block.find(needle, stop, last)
+            if count_lines:
+                lines += block.count(b"\n", counted, last + 1)
             base += last + 1
-            buf = buf[last + 1:]
+            kept = filled - (last + 1)
+            if kept > _MAX_START_LINE:  # the start of a line too long to be a session start
+                base += kept
+                kept = 0
+                skipping = True
+            else:
+                block[:kept] = block[last + 1:filled]
 
 
 def _starts_session(line: bytes) -> bool:
@@ -128,15 +152,16 @@ def iter_plan(path: str, jobs: int, min_bytes: int) -> Iterator[tuple[int, int, 
     Consecutive sessions are grouped until a range holds about ``1/(8*jobs)`` of the file (at
     least ``min_bytes``), so that a few workers stay busy without many tiny tasks. Lazy: a
     range is yielded as soon as the scan finds its end, so its worker starts while the scan
-    goes on. A log of one session is one range.
+    goes on. A log of one session is one range. The first range's first line is 1; the
+    others' is 0, unknown: they are validated with relative line numbers (see :func:`run`).
     """
     size = os.path.getsize(path)
     target = max(min_bytes, size // max(1, 8 * jobs))
     start, first = 0, 1
-    for off, line in iter_session_starts(path):
+    for off, _ in iter_session_starts(path, count_lines=False):
         if off - start >= target and size - off >= min_bytes // 2:
             yield start, off, first
-            start, first = off, line
+            start, first = off, 0
     yield start, size, first
 
 
@@ -170,7 +195,12 @@ def early_signal(path: str, config: Any) -> tuple[str, int] | None:
 
 
 def range_task(path: str, start: int, end: int, first_line: int, config: Any, signal: tuple[str, int] | None) -> Any:
-    """Validate one range of whole sessions; returns ``(summary, diagnostics, response ids)``.
+    """Validate one range of whole sessions.
+
+    Returns ``(summary, diagnostics, response ids, lines, cites_lines)``: ``lines`` is the
+    number of lines in the range; ``cites_lines`` is True when a finding quotes a line
+    number in its message. ``first_line`` 0: not known yet, lines are counted from the
+    range's start (1 is its first line) and :func:`run` shifts them.
 
     The first range is validated exactly as the start of the file. A later range starts with
     the dialect the sequential pass decided (``signal``), as it would be at that line. The
@@ -181,14 +211,34 @@ def range_task(path: str, start: int, end: int, first_line: int, config: Any, si
     fv = FileValidator(path, config)
     if start > 0 and signal is not None and fv.dialect is None:
         fv.adopt_dialect(*signal)
+    before = max(0, first_line - 1)
+    tally: list[int] = []
     with open(path, "rb") as f:
         f.seek(start)
         stream = io.BufferedReader(_Limited(f, end - start), buffer_size=1 << 20)
-        items = loader._iter_stream(path, stream, config.max_line_bytes, lineno=first_line - 1, offset=start)
-        # "empty input" is about the whole file, which is not empty here.
-        fv.consume(i for i in items if type(i) is not ParseFailure or i.code != "RT008" or i.line != 0)
+        fv.consume(loader._iter_stream(path, stream, config.max_line_bytes, lineno=before, offset=start, tally=tally))
     summary, diags = fv.finish()
-    return summary, diags, fv.response_ids
+    # "empty input" is about the whole file, which is not empty here.
+    diags = [d for d in diags if d.code != "RT008" or d.line != 0]
+    lines = tally[0] - before if tally else _count_lines(path, start, end)
+    return summary, diags, fv.response_ids, lines, fv.out.cites_lines
+
+
+def _count_lines(path: str, start: int, end: int) -> int:
+    """Lines in ``[start, end)`` of ``path`` (the last one may lack its newline)."""
+    n = 0
+    last = b""
+    with open(path, "rb") as f:
+        f.seek(start)
+        left = end - start
+        while left > 0:
+            block = f.read(min(left, _COUNT_BLOCK))
+            if not block:
+                break
+            n += block.count(b"\n")
+            last = block[-1:]
+            left -= len(block)
+    return n + (1 if last and last != b"\n" else 0)
 
 
 class _Limited(io.RawIOBase):
@@ -215,14 +265,30 @@ def run(pool: Any, path: str, ranges: Iterable[tuple[int, int, int]], config: An
         signal: tuple[str, int] | None, progress: Any = None) -> Outcome:
     """Validate ``ranges`` of ``path`` in ``pool`` and merge them (see the module docstring).
 
-    Each range is submitted as soon as ``ranges`` yields it (see :func:`iter_plan`)."""
-    pending = [(end, pool.apply_async(range_task, (path, start, end, line, config, signal)))
+    Each range is submitted as soon as ``ranges`` yields it (see :func:`iter_plan`). A range
+    read with relative line numbers gets the lines of the ranges before it added to its
+    findings' lines; if one of its findings quotes a line number, it is validated again with
+    its real first line instead.
+    """
+    pending = [(start, end, line, pool.apply_async(range_task, (path, start, end, line, config, signal)))
                for start, end, line in ranges]
-    parts = []
-    for end, task in pending:
-        parts.append(task.get())
+    parts: list[Any] = []
+    redo: list[tuple[int, Any]] = []
+    before = 0  # lines before the range
+    for start, end, line, task in pending:
+        summary, diags, ids, lines, cites = task.get()
+        if line == 0 and before:
+            if cites:
+                again = pool.apply_async(range_task, (path, start, end, before + 1, config, signal))
+                redo.append((len(parts), again))
+            else:
+                diags = [replace(d, line=d.line + before) if d.line else d for d in diags]
+        parts.append((summary, diags, ids))
+        before += lines
         if progress is not None:
             progress(path, end)
+    for index, again in redo:
+        parts[index] = again.get()[:3]
     return merge(path, parts)
 
 

@@ -72,14 +72,16 @@ class Context:
         if self._mid_reported:
             return
         self._mid_reported = True
-        if self.started is None:
-            start = "the log has no server events before this line"
-        else:
+        cites = self.started is not None
+        if cites:
             start = f"the log's first server event (line {self.first_server_line}) is not session.created"
+        else:
+            start = "the log has no server events before this line"
         self.out.emit(
             "RT802",
             f"log starts mid-session ({start}): {what}; ids from before the log are not reported",
             line=line,
+            cites_line=cites,
         )
 
     def cut(self, line: int, what: str) -> None:

@@ -151,7 +151,7 @@ class Lifecycle:
                     "RT309",
                     f"response {short(rid)} starts while response {short(other)} (created at line "
                     f"{self.open[other].line}) is still active{where}",
-                    line=rec.line, event=ev, json_path="$.response.id", response_id=rid,
+                    line=rec.line, event=ev, json_path="$.response.id", response_id=rid, cites_line=True,
                 )
             self.active[key] = rid
         if put_bounded(self.open, rid, _Open(rec.line, key, False), OPEN_CAP):
@@ -175,7 +175,7 @@ class Lifecycle:
         first = self.done.get(rid)
         if first is not None:
             self.out.emit("RT302", f"second response.done for response {short(rid)} (the first was at line {first})",
-                          line=rec.line, event=ev, json_path="$.response.id", response_id=rid)
+                          line=rec.line, event=ev, json_path="$.response.id", response_id=rid, cites_line=True)
             return
         if self._tolerate(rec.line, "a response.done for a response created before the log"):
             put_bounded(self.done, rid, rec.line, KNOWN_CAP)
@@ -198,7 +198,7 @@ class Lifecycle:
                 return
             put_bounded(self.reported, rid, None, KNOWN_CAP)
             self.out.emit("RT311", f"{etype} for response {short(rid)} arrives after its response.done (line {done_line})",
-                          line=rec.line, event=ev, json_path="$.response_id", response_id=rid)
+                          line=rec.line, event=ev, json_path="$.response_id", response_id=rid, cites_line=True)
             return
         if self._tolerate(rec.line, "events of a response created before the log"):
             self.open[rid] = _Open(rec.line, _NO_CONVERSATION, True)
@@ -229,7 +229,7 @@ class Lifecycle:
         msg = err.get("message")
         tail = f": {plain(msg, 120)}" if type(msg) is str else ""
         self.out.emit("RT310", f"server rejected the {ctype} at line {cline} ({plain(code, 80)}){tail}",
-                      line=rec.line, event=ev, json_path="$.error.event_id")
+                      line=rec.line, event=ev, json_path="$.error.event_id", cites_line=True)
 
     # ------------------------------------------------------------------ helpers
 

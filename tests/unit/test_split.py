@@ -112,16 +112,17 @@ def test_envelopes_and_a_last_line_without_newline(tmp_path: Path, small_session
     assert one[0][-1].code == "RT001" and "cut off" in one[0][-1].message
 
 
-def test_plan_starts_every_range_at_a_session_start_with_its_line_number(tmp_path: Path) -> None:
+def test_plan_starts_every_range_at_a_session_start(tmp_path: Path) -> None:
     log = tmp_path / "multi.jsonl"
     text = _lines(_multi("ga"))
     log.write_text(text)
     plan = split.plan(str(log), 2, 1024)
     data = log.read_bytes()
     assert plan[0][:1] == (0,) and plan[-1][1] == len(data)
-    for (start, end, line), nxt in zip(plan, [*plan[1:], (len(data), 0, 0)], strict=True):
+    # Only the first range's first line is known up front; the others are counted by their workers.
+    assert [line for _, _, line in plan] == [1] + [0] * (len(plan) - 1)
+    for (start, end, _), nxt in zip(plan, [*plan[1:], (len(data), 0, 0)], strict=True):
         assert end == nxt[0]
-        assert data.count(b"\n", 0, start) + 1 == line
         if start:
             assert json.loads(data[start:data.index(b"\n", start)])["type"] == "session.created"
     # The words inside a user message are not a boundary.
@@ -129,6 +130,65 @@ def test_plan_starts_every_range_at_a_session_start_with_its_line_number(tmp_pat
     assert all(b"what is session.created" not in data[o:data.index(b"\n", o)] for o, _ in offsets)
     assert [line for _, line in offsets] == [data.count(b"\n", 0, o) + 1 for o, _ in offsets]
     assert len(offsets) == 4
+    assert split.session_offsets(str(log), count_lines=False) == [(o, 0) for o, _ in offsets]
+
+
+def test_range_task_counts_its_lines_and_says_when_a_message_quotes_one(tmp_path: Path) -> None:
+    log = tmp_path / "multi.jsonl"
+    events = _multi("ga")
+    log.write_text(_lines(events))
+    data = log.read_bytes()
+    (start, _), (end, _) = split.session_offsets(str(log))[:2]
+    config = Config()
+    summary, diags, _, lines, cites = split.range_task(str(log), start, end, 0, config, ("ga", 1))
+    assert lines == data.count(b"\n", start, end) and summary.events > 0 and not cites
+    # The same range read with its real first line: every finding is that many lines later.
+    absolute = split.range_task(str(log), start, end, data.count(b"\n", 0, start) + 1, config, ("ga", 1))
+    shift = data.count(b"\n", 0, start)
+    assert [(d.code, d.line + shift) for d in diags] == [(d.code, d.line) for d in absolute[1]] != []
+    # A second response.done: its message quotes the line of the first one.
+    done = next(i for i, e in enumerate(events) if isinstance(e, dict) and e.get("type") == "response.done"
+                and _offset(events, i) > start)
+    events.insert(done + 1, events[done])
+    log.write_text(_lines(events))
+    end2 = split.session_offsets(str(log))[1][0]
+    _, diags2, _, _, cites2 = split.range_task(str(log), start, end2, 0, config, ("ga", 1))
+    assert cites2 and any(d.code == "RT302" for d in diags2)
+
+
+def _offset(events: list[Any], index: int) -> int:
+    return len(_lines(events[:index]).encode())
+
+
+@pytest.mark.parametrize("defect", ["RT302", "RT311", "RT309", "RT310"])
+def test_findings_that_quote_a_line_are_right_in_later_ranges(
+    tmp_path: Path, small_sessions: list[Any], defect: str
+) -> None:
+    events = _multi("ga")
+    starts = [i for i, e in enumerate(events) if isinstance(e, dict) and e.get("type") == "session.created"]
+    at = starts[3]  # inside the fourth session: a later range, read with relative lines first
+    done = next(i for i in range(at, len(events)) if isinstance(events[i], dict) and events[i]["type"] == "response.done")
+    if defect == "RT302":
+        events.insert(done + 1, events[done])
+    elif defect == "RT311":
+        late = dict(next(e for e in events[at:done] if isinstance(e, dict) and e["type"] == "response.output_audio_transcript.delta"))
+        events.insert(done + 1, late)
+    elif defect == "RT309":
+        created = next(i for i in range(at, done) if isinstance(events[i], dict) and events[i]["type"] == "response.created")
+        other = json.loads(json.dumps(events[created]))
+        other["response"]["id"] = "resp_overlapping"
+        other["event_id"] = "event_overlapping"
+        events.insert(created + 1, other)
+    else:
+        create = next(i for i in range(at, len(events)) if isinstance(events[i], dict) and events[i]["type"] == "response.create")
+        events.insert(create + 1, {"type": "error", "event_id": "event_err", "error": {
+            "type": "invalid_request_error", "code": "bad", "message": "no", "event_id": events[create]["event_id"]}})
+    log = tmp_path / "multi.jsonl"
+    log.write_text(_lines(events))
+    one = _outcome([log], 1)
+    assert _outcome([log], 2) == one and small_sessions[0][1] >= 3
+    found = [d for d in one[0] if d.code == defect]
+    assert found and "line " in found[0].message
 
 
 def test_session_scan_across_blocks_and_past_a_huge_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
