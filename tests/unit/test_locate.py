@@ -20,15 +20,16 @@ def _log(path: Path, ids: list[str]) -> Path:
     return path
 
 
-def _count_lines_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    calls: list[int] = []
-    real = locate._Mapped.count_lines
+def _rescans(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
+    """Spy on the only reads besides the one pass: newlines counted back to a response.create."""
+    calls: list[tuple[int, int]] = []
+    real = locate._Searched.newlines
 
-    def spy(self: locate._Mapped, starts: list[int]) -> dict[int, int]:
-        calls.append(len(starts))
-        return real(self, starts)
+    def spy(self: locate._Searched, start: int, end: int) -> int:
+        calls.append((start, end))
+        return real(self, start, end)
 
-    monkeypatch.setattr(locate._Mapped, "count_lines", spy)
+    monkeypatch.setattr(locate._Searched, "newlines", spy)
     return calls
 
 
@@ -36,7 +37,7 @@ def test_ambiguous_prefix_builds_no_records(tmp_path: Path, monkeypatch: pytest.
     # `show resp_` on a long log used to number the lines of every response, each with a scan
     # from the start of the file: minutes on a 200 MB log.
     path = _log(tmp_path / "many.jsonl", [f"resp_{i:05d}" for i in range(500)])
-    calls = _count_lines_calls(monkeypatch)
+    calls = _rescans(monkeypatch)
     hits = locate.search(str(path), "resp_", locate.ScanCounter())
     assert len(hits.ids) == 500 and hits.records == {} and calls == []
     out = inspection.show(inspection.InspectConfig(paths=(str(path),)), "resp_")
@@ -45,10 +46,10 @@ def test_ambiguous_prefix_builds_no_records(tmp_path: Path, monkeypatch: pytest.
 
 def test_exact_id_wins_over_longer_ids_it_prefixes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _log(tmp_path / "ab.jsonl", ["resp_AB", "resp_ABC", "resp_A", "resp_AD"])
-    calls = _count_lines_calls(monkeypatch)
+    calls = _rescans(monkeypatch)
     hits = locate.search(str(path), "resp_A", locate.ScanCounter())
     assert hits.ids == ["resp_AB", "resp_ABC", "resp_A", "resp_AD"] and list(hits.records) == ["resp_A"]
-    assert [r.line for r in hits.records["resp_A"]] == [7, 8, 9] and calls == [3]
+    assert [r.line for r in hits.records["resp_A"]] == [7, 8, 9] and len(calls) == 1
     out = inspection.show(inspection.InspectConfig(paths=(str(path),)), "resp_A")
     assert out.state == inspection.FOUND and out.response is not None and out.response.id == "resp_A"
 
@@ -59,3 +60,47 @@ def test_unique_prefix_keeps_its_records(tmp_path: Path) -> None:
     assert hits.ids == ["resp_Y1"] and [r.line for r in hits.records["resp_Y1"]] == [4, 5, 6]
     last = locate.search(str(path), "last", locate.ScanCounter())
     assert last.ids == ["resp_Y1"] and [r.line for r in last.records["resp_Y1"]] == [4, 5, 6]
+
+
+@pytest.mark.parametrize("block", [7, 64, 1 << 20])
+def test_byte_search_finds_what_the_loader_reads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int) -> None:
+    # Lines that straddle reads, a line over the limit (skipped, its newline still counted),
+    # blank lines, a BOM, and a last line without a newline: same records, same line numbers.
+    monkeypatch.setattr(locate, "_BLOCK", block)
+    monkeypatch.setattr(locate, "_SEEK_BLOCK", max(1, block // 4))
+    ids = [f"resp_{i:03d}" for i in range(12)]
+    lines = []
+    for i, rid in enumerate(ids):
+        lines.append(json.dumps({"type": "response.create", "event_id": f"c{i}"}))
+        lines.append(json.dumps({"type": "response.created", "event_id": f"a{i}", "response": {"id": rid}}))
+        if i == 4:
+            lines.append(json.dumps({"type": "x", "event_id": "big", "pad": "resp_004 " * 400}))
+            lines.append("")
+        lines.append(json.dumps({"type": "response.output_text.delta", "event_id": f"d{i}", "response_id": rid,
+                                 "item_id": "i", "output_index": 0, "content_index": 0, "delta": "é" * (i * 37)}, ensure_ascii=False))
+        lines.append(json.dumps({"type": "response.done", "event_id": f"b{i}", "response": {"id": rid}}))
+    path = tmp_path / "log.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + "\n".join(lines).encode())
+    for rid in (ids[0], ids[4], ids[5], ids[-1], "last"):
+        fast = locate.search(str(path), rid, locate.ScanCounter(), max_line_bytes=2000)
+        slow = locate._search_stream(str(path), rid, locate.ScanCounter(), 2000)
+        assert fast.ids == slow.ids
+        assert {k: [(r.line, r.offset, r.event) for r in v] for k, v in fast.records.items()} == \
+               {k: [(r.line, r.offset, r.event) for r in v] for k, v in slow.records.items()}
+        assert len(next(iter(fast.records.values()))) == 4
+    missing = locate.search(str(path), "resp_nope", locate.ScanCounter(), max_line_bytes=2000)
+    assert missing.ids == [] and set(ids) <= missing.all_ids
+    # A query longer than any read: found nowhere, and the search ends.
+    assert locate.search(str(path), "resp_" + "x" * 5000, locate.ScanCounter(), max_line_bytes=2000).ids == []
+
+
+@pytest.mark.parametrize("spacing", [1, 3, 100, 1500, 9000])
+def test_count_newlines_is_bytes_count(spacing: int) -> None:
+    import random
+
+    rng = random.Random(spacing)
+    data = bytes(rng.choice(b"ab\n" if rng.random() < 1 / spacing else b"abc") for _ in range(200_000))
+    for start, end in ((0, None), (5, 150_000), (1000, 1000), (199_999, None)):
+        stop = len(data) if end is None else end
+        assert locate.count_newlines(data, start, end) == data.count(b"\n", start, stop)
+        assert locate.count_newlines(bytearray(data), start, end) == data.count(b"\n", start, stop)
