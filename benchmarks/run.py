@@ -201,8 +201,9 @@ def startup(one_line: Path, repeat: int) -> dict[str, float]:
     return out
 
 
-def show_vs_validate(path: Path) -> tuple[float, float] | None:
-    """``rtcheck show ID LOG`` time vs a full validate, or None while ``show`` does not exist."""
+def show_vs_validate(path: Path) -> tuple[float, float, float] | None:
+    """``rtcheck show ID LOG`` time vs a full validate, and show's peak RSS in MiB; None while
+    ``show`` does not exist."""
     probe = subprocess.run(rtcheck_cmd("show", "--help"), capture_output=True, cwd=ROOT)
     if probe.returncode != 0:
         return None
@@ -216,7 +217,7 @@ def show_vs_validate(path: Path) -> tuple[float, float] | None:
     warm(path)
     show = measure(rtcheck_cmd("show", rid, str(path)), repeat=3)
     full = measure(rtcheck_cmd("validate", "--format", "json", "--jobs", "1", str(path)), repeat=3)
-    return show.seconds, full.seconds
+    return show.seconds, full.seconds, show.peak_mib
 
 
 def jobs_speedup(*paths: Path) -> tuple[float, float, float]:
@@ -291,6 +292,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, measured in ((big.name, show), (big_text.name, show_text)):
         if measured is not None:
             checks.append((f"show <= 0.3x a full validate of {name}", f"{measured[0] / measured[1]:.2f}x", measured[0] <= 0.3 * measured[1]))
+            checks.append((f"show peak RSS <= 60 MiB on {name}", f"{measured[2]:.0f} MiB", measured[2] <= 60))
     checks.append((f"--jobs 2 >= 1.7x on {big.name}", f"{j1 / j2:.2f}x", j1 / j2 >= 1.7))
     checks.append((f"--jobs 2 >= 1.7x on {big_text.name}", f"{t1 / t2:.2f}x", t1 / t2 >= 1.7))
     checks.append(("--jobs 2 peak RSS (main process) <= 60 MiB", f"{j2_rss:.0f} MiB", j2_rss <= 60))
