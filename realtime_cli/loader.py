@@ -471,6 +471,51 @@ def _iter_stream(
         yield ParseFailure(path, 0, "RT008", "no events: the input is empty or blank")
 
 
+def line_runs(f: Any, *, max_line: int, block: int) -> Iterator[tuple[int, bytearray, int, int, int]]:
+    """Read a raw file from its start in blocks: ``(offset, buffer, begin, end, skipped)`` for
+    each run of whole lines, ``buffer[begin:end]``, in file order (``offset``: that of
+    ``buffer[0]``).
+
+    For byte searches over whole files (session starts, ``show``). One buffer is read into and
+    reused by the next run, so memory stays at about ``block`` (no mmap: mapped pages count as
+    the process's memory; no new object per read: that cost page faults). A line longer than
+    ``max_line``, which no search can use, is skipped without being held; ``skipped`` counts
+    such lines since the previous run. The last run may end without a newline.
+    """
+    buf = bytearray(block)
+    base = pos = kept = skipped = 0  # offset of buf[0]; of the next read; bytes carried over
+    skipping = False  # inside a line too long to hold
+    while True:
+        if len(buf) < kept + block:
+            buf.extend(bytes(kept + block - len(buf)))
+        f.seek(pos)  # the caller may read elsewhere between runs
+        with memoryview(buf) as view:
+            got = f.readinto(view[kept:kept + block]) or 0
+        if not got:
+            break
+        pos += got
+        filled, begin = kept + got, 0
+        if skipping:
+            nl = buf.find(b"\n", 0, filled)
+            if nl < 0:
+                base, kept = base + filled, 0
+                continue
+            skipping, begin = False, nl + 1
+            skipped += 1
+        last = buf.rfind(b"\n", begin, filled)
+        if last >= 0:
+            yield base, buf, begin, last + 1, skipped
+            begin, skipped = last + 1, 0
+        rest = filled - begin
+        if rest > max_line + 1:
+            base, kept, skipping = base + filled, 0, True
+        else:
+            buf[:rest] = buf[begin:filled]
+            base, kept = base + begin, rest
+    if kept and not skipping:
+        yield base, buf, 0, kept, skipped
+
+
 def _long_line(readline: Any, head: bytes | bytearray, max_line_bytes: int) -> tuple[bytearray | None, int]:
     """Read the rest of a line that filled a whole chunk. Returns ``(line, size)``.
 

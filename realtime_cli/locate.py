@@ -25,6 +25,7 @@ from realtime_cli.loader import (
     ParseFailure,
     Record,
     iter_file,
+    line_runs,
     unwrap,
 )
 from realtime_cli.summaries import event_type, response_id_of
@@ -89,7 +90,7 @@ def _matches(rid: str, query: str) -> bool:
 
 
 class _Searched:
-    """A plain JSONL file searched by its bytes, read in blocks into memory a block at a time.
+    """A plain JSONL file searched by its bytes, a block at a time.
 
     No mmap: the pages of a mapping count as this process's memory (mapping a 200 MB log gave
     ``show`` a 232 MB peak RSS), and filling the page table of a whole mapping cost more than
@@ -110,50 +111,8 @@ class _Searched:
         return data
 
     def chunks(self) -> Iterator[tuple[int, bytearray, int, int, int]]:
-        """``(offset, buffer, begin, end, skipped)``: runs of whole lines covering the file.
-
-        Each run is ``buffer[begin:end]``, and ``offset`` is the file offset of ``buffer[0]``;
-        the buffer is reused by the next run (read into, not reallocated: a new 4 MiB object
-        per read cost page faults). A line longer than ``max_line_bytes`` (which no search
-        parses) is skipped, not held; ``skipped`` counts such lines since the previous run.
-        """
-        buf = bytearray(_BLOCK)
-        base = pos = kept = skipped = 0  # offset of buf[0]; of the next read; bytes carried
-        skipping = False  # inside a line too long to hold
-        while pos < self.size:
-            if len(buf) < kept + _BLOCK:
-                buf.extend(bytes(kept + _BLOCK - len(buf)))
-            self.f.seek(pos)
-            with memoryview(buf) as view:
-                got = self.f.readinto(view[kept:kept + _BLOCK]) or 0
-            if not got:
-                break
-            pos += got
-            filled, begin = kept + got, 0
-            if skipping:
-                nl = buf.find(b"\n", 0, filled)
-                if nl < 0:
-                    base, kept = base + filled, 0
-                    continue
-                skipping, begin = False, nl + 1
-                skipped += 1
-            last = buf.rfind(b"\n", begin, filled)
-            if last >= 0:
-                yield base, buf, begin, last + 1, skipped
-                begin, skipped = last + 1, 0
-            rest = filled - begin
-            if rest > self.max_line_bytes + 1:
-                base, kept, skipping = base + filled, 0, True
-            else:
-                buf[:rest] = buf[begin:filled]
-                base, kept = base + begin, rest
-        if kept and not skipping:
-            yield base, buf, 0, kept, skipped  # the last line, without a newline
-
-    def _past_newline(self, pos: int) -> int:
-        """The offset just past the first newline at or after ``pos`` (or the file's size)."""
-        nl = self.find(b"\n", pos, self.size)
-        return self.size if nl < 0 else nl + 1
+        """:func:`realtime_cli.loader.line_runs` of the file: lines over the limit skipped."""
+        return line_runs(self.f, max_line=self.max_line_bytes, block=_BLOCK)
 
     def line_bounds(self, pos: int) -> tuple[int, int]:
         """``(start, end)`` of the line holding byte ``pos`` (``end``: its newline)."""

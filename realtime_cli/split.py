@@ -46,82 +46,37 @@ _NEEDLE = b"session.created"  # also found in transcription_session.created
 # Codes a sequential pass reports at most once per input (RT103: once per event name, which
 # its message carries).
 ONCE_PER_INPUT = frozenset({"RT201", "RT203", "RT801", "RT802", "RT803"})
-_COUNT_BLOCK = 4 * 1024 * 1024
+_SCAN_BLOCK = 4 * 1024 * 1024
 _MAX_START_LINE = 1024 * 1024  # a session.created line is a few KB
 
 Outcome = tuple[FileSummary, list[Diagnostic]]
 
 
-def session_offsets(path: str, *, count_lines: bool = True) -> list[tuple[int, int]]:
-    """``(byte offset, line number)`` of the lines that start a session, after the first line."""
-    return list(iter_session_starts(path, count_lines=count_lines))
+def session_offsets(path: str) -> list[int]:
+    """Byte offsets of the lines that start a session, after the first line."""
+    return list(iter_session_starts(path))
 
 
-def iter_session_starts(path: str, *, count_lines: bool = True) -> Iterator[tuple[int, int]]:
+def iter_session_starts(path: str) -> Iterator[int]:
     """:func:`session_offsets`, lazily: each start as soon as the scan reaches it.
 
     A candidate is any line containing ``session.created``; it counts only when it parses as
     one object whose event (after unwrapping the log's envelope) has that type, so the same
-    words inside instructions or transcripts do not split anything. One buffered pass (no
-    mmap: mapped pages would count as this process's memory) that reads into one reused
-    buffer. With ``count_lines=False`` the line numbers are 0 and no newline is counted.
+    words inside instructions or transcripts do not split anything. One pass of
+    :func:`realtime_cli.loader.line_runs`: read and find, no newline count (see :func:`run`).
     """
     needle = _NEEDLE
-    block = bytearray(_COUNT_BLOCK + _MAX_START_LINE)
-    view = memoryview(block)
-    base = 0  # file offset of block[0]; block always starts at a line start
-    lines = 0  # newlines before block[0]
-    kept = 0  # bytes of an unfinished line carried over at the front of block
-    skipping = False  # inside a line too long to be a session start
-    with open(path, "rb", buffering=0) as f, view:
-        while True:
-            got = f.readinto(view[kept:kept + _COUNT_BLOCK])
-            if not got:
-                break
-            filled = kept + got
-            begin = 0
-            if skipping:
-                nl = block.find(b"\n", 0, filled)
-                if nl < 0:
-                    base += filled
-                    kept = 0
-                    continue
-                skipping = False
-                begin = nl + 1
-                if count_lines:
-                    lines += 1
-            last = block.rfind(b"\n", begin, filled)
-            if last < 0:
-                if filled - begin > _MAX_START_LINE:
-                    base += filled
-                    kept = 0
-                    skipping = True
-                else:
-                    block[:filled - begin] = block[begin:filled]
-                    base += begin
-                    kept = filled - begin
-                continue
-            counted = begin  # position up to which newlines are counted into ``lines``
-            hit = block.find(needle, begin, last)
+    with open(path, "rb", buffering=0) as f:
+        for base, buf, begin, end, _ in loader.line_runs(f, max_line=_MAX_START_LINE, block=_SCAN_BLOCK):
+            hit = buf.find(needle, begin, end)
             while hit >= 0:
-                start = block.rfind(b"\n", begin, hit) + 1 or begin
-                stop = block.find(b"\n", hit, last + 1)
-                if start + base > 0 and stop - start <= _MAX_START_LINE and _starts_session(bytes(block[start:stop])):
-                    if count_lines:
-                        lines += block.count(b"\n", counted, start)
-                        counted = start
-                    yield base + start, lines + 1 if count_lines else 0
-                hit = block.find(needle, stop, last)
-            if count_lines:
-                lines += block.count(b"\n", counted, last + 1)
-            base += last + 1
-            kept = filled - (last + 1)
-            if kept > _MAX_START_LINE:  # the start of a line too long to be a session start
-                base += kept
-                kept = 0
-                skipping = True
-            else:
-                block[:kept] = block[last + 1:filled]
+                start = max(begin, buf.rfind(b"\n", begin, hit) + 1)
+                stop = buf.find(b"\n", hit, end)
+                if stop < 0:
+                    stop = end  # the last line, without a newline
+                if base + start > 0 and stop - start <= _MAX_START_LINE and _starts_session(bytes(buf[start:stop])):
+                    yield base + start
+                hit = buf.find(needle, stop, end)
 
 
 def _starts_session(line: bytes) -> bool:
@@ -158,7 +113,7 @@ def iter_plan(path: str, jobs: int, min_bytes: int) -> Iterator[tuple[int, int, 
     size = os.path.getsize(path)
     target = max(min_bytes, size // max(1, 8 * jobs))
     start, first = 0, 1
-    for off, _ in iter_session_starts(path, count_lines=False):
+    for off in iter_session_starts(path):
         if off - start >= target and size - off >= min_bytes // 2:
             yield start, off, first
             start, first = off, 0
@@ -220,25 +175,9 @@ def range_task(path: str, start: int, end: int, first_line: int, config: Any, si
     summary, diags = fv.finish()
     # "empty input" is about the whole file, which is not empty here.
     diags = [d for d in diags if d.code != "RT008" or d.line != 0]
-    lines = tally[0] - before if tally else _count_lines(path, start, end)
-    return summary, diags, fv.response_ids, lines, fv.out.cites_lines
-
-
-def _count_lines(path: str, start: int, end: int) -> int:
-    """Lines in ``[start, end)`` of ``path`` (the last one may lack its newline)."""
-    n = 0
-    last = b""
-    with open(path, "rb") as f:
-        f.seek(start)
-        left = end - start
-        while left > 0:
-            block = f.read(min(left, _COUNT_BLOCK))
-            if not block:
-                break
-            n += block.count(b"\n")
-            last = block[-1:]
-            left -= len(block)
-    return n + (1 if last and last != b"\n" else 0)
+    # A range starts with a "{" line (a session start, or the file's first line: see
+    # parallel.splittable), never a JSON array, so the loader read it line by line to its end.
+    return summary, diags, fv.response_ids, tally[0] - before, fv.out.cites_lines
 
 
 class _Limited(io.RawIOBase):

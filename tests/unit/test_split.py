@@ -127,10 +127,8 @@ def test_plan_starts_every_range_at_a_session_start(tmp_path: Path) -> None:
             assert json.loads(data[start:data.index(b"\n", start)])["type"] == "session.created"
     # The words inside a user message are not a boundary.
     offsets = split.session_offsets(str(log))
-    assert all(b"what is session.created" not in data[o:data.index(b"\n", o)] for o, _ in offsets)
-    assert [line for _, line in offsets] == [data.count(b"\n", 0, o) + 1 for o, _ in offsets]
-    assert len(offsets) == 4
-    assert split.session_offsets(str(log), count_lines=False) == [(o, 0) for o, _ in offsets]
+    assert all(b"what is session.created" not in data[o:data.index(b"\n", o)] for o in offsets)
+    assert all(data[o - 1:o] == b"\n" for o in offsets) and len(offsets) == 4
 
 
 def test_range_task_counts_its_lines_and_says_when_a_message_quotes_one(tmp_path: Path) -> None:
@@ -138,7 +136,7 @@ def test_range_task_counts_its_lines_and_says_when_a_message_quotes_one(tmp_path
     events = _multi("ga")
     log.write_text(_lines(events))
     data = log.read_bytes()
-    (start, _), (end, _) = split.session_offsets(str(log))[:2]
+    start, end = split.session_offsets(str(log))[:2]
     config = Config()
     summary, diags, _, lines, cites = split.range_task(str(log), start, end, 0, config, ("ga", 1))
     assert lines == data.count(b"\n", start, end) and summary.events > 0 and not cites
@@ -151,7 +149,7 @@ def test_range_task_counts_its_lines_and_says_when_a_message_quotes_one(tmp_path
                 and _offset(events, i) > start)
     events.insert(done + 1, events[done])
     log.write_text(_lines(events))
-    end2 = split.session_offsets(str(log))[1][0]
+    end2 = split.session_offsets(str(log))[1]
     _, diags2, _, _, cites2 = split.range_task(str(log), start, end2, 0, config, ("ga", 1))
     assert cites2 and any(d.code == "RT302" for d in diags2)
 
@@ -192,14 +190,14 @@ def test_findings_that_quote_a_line_are_right_in_later_ranges(
 
 
 def test_session_scan_across_blocks_and_past_a_huge_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(split, "_COUNT_BLOCK", 997)  # boundaries fall inside lines and needles
+    monkeypatch.setattr(split, "_SCAN_BLOCK", 997)  # boundaries fall inside lines and needles
     monkeypatch.setattr(split, "_MAX_START_LINE", 5000)
     log = tmp_path / "multi.jsonl"
     events = _multi("ga")
     events.insert(40, {"type": "x", "event_id": "e", "pad": "session.created " * 2000})  # a huge line
     log.write_text(_lines(events))
     data = log.read_bytes()
-    want = [(i, data.count(b"\n", 0, i) + 1) for i in range(1, len(data))
+    want = [i for i in range(1, len(data))
             if data[i - 1:i] == b"\n" and data.startswith(b'{"type":"session.created"', i)]
     assert split.session_offsets(str(log)) == want and len(want) == 4
 
