@@ -9,11 +9,12 @@ internal error, 130 on Ctrl-C. Nothing a user can cause ends in a traceback.
 import os
 import sys
 from enum import StrEnum
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 
-from realtime_cli import __version__
+from realtime_cli import __version__, cli_inspect
+from realtime_cli.cli_common import Color, fail, make_console, resolve_paths, selected_codes
 
 app = typer.Typer(
     name="rtcheck",
@@ -28,12 +29,6 @@ schema_app = typer.Typer(help="List and print the bundled JSON Schemas.", no_arg
 app.add_typer(schema_app, name="schema")
 
 
-class Color(StrEnum):
-    auto = "auto"
-    always = "always"
-    never = "never"
-
-
 class DialectOpt(StrEnum):
     auto = "auto"
     beta = "beta"
@@ -42,29 +37,6 @@ class DialectOpt(StrEnum):
 
 class UsageError(Exception):
     """A bad option or configuration: message to stderr, exit code 2."""
-
-
-def make_console(color: str = "auto", *, stderr: bool = False, literal: bool = False) -> Any:
-    """A Console for this invocation. ``auto`` colours only a terminal and honours NO_COLOR.
-
-    ``literal``: plain strings are printed as they are, never parsed for markup or emoji codes
-    (for renderers whose strings are all literal text; it spares Rich's emoji table, ~1.5 ms).
-    """
-    from rich.console import Console
-
-    parse = not literal
-    if color == "always":
-        return Console(stderr=stderr, force_terminal=True, no_color=False, highlight=False, markup=parse, emoji=parse)
-    if color == "never":
-        return Console(stderr=stderr, no_color=True, color_system=None, highlight=False, markup=parse, emoji=parse)
-    return Console(stderr=stderr, highlight=False, markup=parse, emoji=parse)
-
-
-def fail(message: str, code: int = 2) -> NoReturn:
-    from realtime_cli.safety import clean
-
-    sys.stderr.write(f"rtcheck: {clean(message)}\n")
-    raise typer.Exit(code)
 
 
 def _version_callback(value: bool) -> None:
@@ -80,49 +52,6 @@ def _root(
     ] = False,
 ) -> None:
     """Validate and inspect OpenAI Realtime API event logs."""
-
-
-def _split(values: list[str] | None) -> list[str]:
-    out: list[str] = []
-    for v in values or []:
-        out.extend(x for x in v.split(",") if x.strip())
-    return out
-
-
-def selected_codes(file_config: Any, select: list[str] | None, ignore: list[str] | None) -> frozenset[str]:
-    """Rule selection, applied in order like ruff's: the file's select and ignore, then the
-    command line's. A ``--select`` on the command line replaces the file's selection
-    (including its ignores); ``--ignore`` always removes."""
-    from realtime_cli import rules
-
-    cli_select = _split(select)
-    if cli_select:
-        chosen = set(rules.enabled_codes(cli_select, None))
-    else:
-        chosen = set(rules.enabled_codes(file_config.get("select"), file_config.get("ignore")))
-    return frozenset(chosen - rules.expand(_split(ignore)))
-
-
-def resolve_paths(paths: list[str] | None, file_config: Any) -> list[str]:
-    """CLI paths; else stdin when piped; else the configured or discovered project logs."""
-    from realtime_cli.config import default_log_paths
-
-    if paths:
-        return paths
-    if stdin_is_piped():
-        return ["-"]
-    return default_log_paths(file_config)
-
-
-def stdin_is_piped() -> bool:
-    """True when stdin is a pipe or a redirected file (not a terminal, not /dev/null)."""
-    import stat
-
-    try:
-        mode = os.fstat(sys.stdin.fileno()).st_mode
-    except (OSError, ValueError, AttributeError):
-        return False
-    return stat.S_ISFIFO(mode) or stat.S_ISREG(mode)
 
 
 @app.command(
@@ -309,16 +238,8 @@ def _find_schema(name: str, dialect: str) -> str:
     fail(f"no schema named {name!r} for dialect {dialect}{hint}")
 
 
-def _register_inspect_commands() -> None:
-    """show / ls / stats live in cli_inspect (kept apart so that module can grow)."""
-    try:
-        from realtime_cli import cli_inspect
-    except ImportError:  # pragma: no cover - only while the module does not exist yet
-        return
-    cli_inspect.register(app)
-
-
-_register_inspect_commands()
+# show / ls / stats live in cli_inspect (kept apart so that module can grow).
+cli_inspect.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

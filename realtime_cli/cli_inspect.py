@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
-from realtime_cli.cli import Color, fail, make_console, resolve_paths, selected_codes
+from realtime_cli.cli_common import Color, fail, make_console, resolve_paths, selected_codes
 
 _FORMATS = ("text", "json")
 

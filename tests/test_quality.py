@@ -27,3 +27,21 @@ def test_mypy_strict() -> None:
         pytest.fail("mypy is a test dependency and must be installed")
     proc = _run("mypy", "--strict", "realtime_cli")
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_every_module_imports_on_its_own() -> None:
+    """Each module of the package imports first, in a fresh interpreter: no import cycle that
+    only the usual entry order (``realtime_cli.cli`` first) happens to hide."""
+    modules = sorted(
+        ".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        for p in (ROOT / "realtime_cli").rglob("*.py")
+        if p.name != "__main__.py"
+    )
+    procs = {
+        m: subprocess.Popen([sys.executable, "-c", f"import {m}"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+        for m in modules
+    }
+    errors = {m: p.communicate()[1] for m, p in procs.items()}
+    failed = {m: errors[m].strip().splitlines()[-1:] for m, p in procs.items() if p.returncode != 0}
+    assert len(modules) > 30
+    assert not failed, failed
