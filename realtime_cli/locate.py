@@ -5,7 +5,8 @@ searched with ``find`` for the id (or id prefix) bytes; only the lines that cont
 parsed, plus the one ``response.create`` that precedes the response's ``response.created``
 (it carries no response id). Line numbers are counted in the same pass, at C speed. Memory
 stays at a few 4 MiB blocks whatever the file's size. ``.gz`` files, stdin and whole-file JSON
-arrays cannot be searched this way and are streamed through the loader instead.
+arrays cannot be searched this way and are streamed through the loader instead, keeping only the
+records that can still be shown (:class:`_Kept`): memory stays bounded there too.
 
 :class:`ScanCounter` records how many lines were parsed, so tests (and ``--verbose`` style
 diagnostics) can prove the prefilter worked.
@@ -321,10 +322,78 @@ def _search_bytes(path: str, query: str, counter: ScanCounter, max_line_bytes: i
 # --------------------------------------------------------------------------- streaming path
 
 
-def _search_stream(path: str, query: str, counter: ScanCounter, max_line_bytes: int) -> FileHits:
+_MAX_IDS = 100_000  # ids kept for 'did you mean': enough, and bounded
+_KEEP_OPEN = 256  # responses whose records a `last` search keeps while they are unfinished
+
+
+class _Kept:
+    """The records a streamed search keeps, bounded whatever the input's size.
+
+    A prefix query keeps the records of every matching id until a second id matches; from then
+    on only an id equal to the query can be shown (the byte search does the same), so the others'
+    records are dropped. ``last`` cannot know the last response until the end: it keeps the
+    response that spoke last and the unfinished ones (at most ``_KEEP_OPEN``), and drops a
+    finished response's records once another response speaks. If the last response turns out
+    to be one whose records were dropped, :func:`_search_stream` reads the input again for it.
+    """
+
+    def __init__(self, query: str) -> None:
+        self.query = query
+        self.per_id: dict[str, list[Record]] = {}
+        self.ids: list[str] = []  # matching ids, in order of first appearance (prefix queries)
+        self._seen: set[str] = set()  # the same, for look-ups
+        self.done: set[str] = set()  # kept ids whose response.done was seen
+        self.dropped: set[str] = set()  # ids whose records were dropped (`last` only)
+        self.forgot = False  # `dropped` grew too large and was cleared: no id is sure to be whole
+
+    def add(self, rid: str, rec: Record, etype: str | None, pending: Record | None) -> None:
+        """Keep ``rec`` of response ``rid`` if it can still be shown; ``pending``: the
+        response.create read last, kept before the response's response.created."""
+        recs = self.per_id.get(rid)
+        if recs is None:
+            if self.query == LAST:
+                self._drop_finished(rid)
+            else:
+                if rid in self._seen:
+                    return  # its records were dropped: it can no longer be shown
+                self._seen.add(rid)
+                self.ids.append(rid)
+                if len(self.ids) == 2 and self.ids[0] != self.query:
+                    self.per_id.pop(self.ids[0]).clear()
+                if len(self.ids) >= 2 and rid != self.query:
+                    return
+            recs = self.per_id[rid] = []
+        if etype == "response.created" and pending is not None and not recs:
+            recs.append(pending)
+        recs.append(rec)
+        if etype == "response.done":
+            self.done.add(rid)
+
+    def _drop_finished(self, speaking: str) -> None:
+        """``last``: response ``speaking`` speaks for the first time (or again). The finished
+        responses' records are not needed unless they speak again; the unfinished are capped."""
+        others = [r for r in self.per_id if r != speaking]
+        unfinished = [r for r in others if r not in self.done]
+        drop = [r for r in others if r in self.done] + unfinished[: max(0, len(unfinished) - _KEEP_OPEN)]
+        for r in drop:
+            del self.per_id[r]
+            self.done.discard(r)
+            self.dropped.add(r)
+        if len(self.dropped) > _MAX_IDS:
+            self.dropped.clear()
+            self.forgot = True
+
+    def whole(self, rid: str) -> bool:
+        """True when every record of ``rid`` is kept."""
+        return rid in self.per_id and rid not in self.dropped and not self.forgot
+
+
+def _search_stream(path: str, query: str, counter: ScanCounter, max_line_bytes: int, only: str | None = None) -> FileHits:
+    """Stream ``path`` through the loader and keep what :class:`_Kept` allows. ``only``: the
+    second read of a ``last`` search, which keeps this one id's records and nothing else."""
     hits = FileHits(path)
     counter.files_streamed += 1
-    per_id: dict[str, list[Record]] = {}
+    kept = _Kept(only if only is not None else query)
     pending_create: Record | None = None
     last_rid: str | None = None
     for item in iter_file(path, max_line_bytes):
@@ -340,25 +409,30 @@ def _search_stream(path: str, query: str, counter: ScanCounter, max_line_bytes: 
         rid = response_id_of(item)
         if rid is None:
             continue
-        hits.all_ids.add(rid)
+        if len(hits.all_ids) < _MAX_IDS:
+            hits.all_ids.add(rid)
         last_rid = rid
-        if query != LAST and not _matches(rid, query):
+        if rid != only if only is not None else query != LAST and not _matches(rid, query):
             if etype == "response.created":
                 pending_create = None
             continue
-        recs = per_id.get(rid)
-        if recs is None:
-            recs = per_id[rid] = []
-            hits.ids.append(rid)
+        kept.add(rid, item, etype, pending_create)
         if etype == "response.created":
-            if pending_create is not None and not recs:
-                recs.append(pending_create)
             pending_create = None
-        recs.append(item)
-    if query == LAST:
-        hits.ids = [last_rid] if last_rid is not None else []
-        per_id = {last_rid: per_id[last_rid]} if last_rid is not None else {}
-    hits.records = per_id
+    if query == LAST and only is None:
+        if last_rid is None:
+            return hits
+        if not kept.whole(last_rid):
+            if path == "-":
+                hits.error = (f"the last response ({last_rid}) spoke again after other responses, and its "
+                              "earlier events were not kept from stdin; run show on the log file")
+                return hits
+            return _search_stream(path, query, counter, max_line_bytes, only=last_rid)
+        kept.ids = [last_rid]
+    elif only is not None:
+        kept.ids = [only] if only in kept.per_id else []
+    hits.ids = kept.ids
+    hits.records = {rid: kept.per_id[rid] for rid in kept.ids if rid in kept.per_id}
     if hits.ids:
         hits.all_ids = set()
     return hits

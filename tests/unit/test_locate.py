@@ -104,3 +104,82 @@ def test_count_newlines_is_bytes_count(spacing: int) -> None:
         stop = len(data) if end is None else end
         assert locate.count_newlines(data, start, end) == data.count(b"\n", start, stop)
         assert locate.count_newlines(bytearray(data), start, end) == data.count(b"\n", start, stop)
+
+
+def _gz(path: Path, lines: list[dict[str, object]]) -> Path:
+    import gzip
+
+    path.write_bytes(gzip.compress("".join(json.dumps(x) + "\n" for x in lines).encode()))
+    return path
+
+
+def _peak_kept(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Spy: the most records a streamed search holds at once, after each kept record."""
+    sizes = [0]
+    real = locate._Kept.add
+
+    def spy(self: locate._Kept, *args: object) -> None:
+        real(self, *args)  # type: ignore[arg-type]
+        sizes[0] = max(sizes[0], sum(len(v) for v in self.per_id.values()))
+
+    monkeypatch.setattr(locate._Kept, "add", spy)
+    return sizes
+
+
+def test_streamed_search_keeps_bounded_records(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `show last log.gz` and `show resp_ log.gz` used to keep every response's records.
+    plain = _log(tmp_path / "many.jsonl", [f"resp_{i:04d}" for i in range(2000)])
+    gz = _gz(tmp_path / "many.jsonl.gz", [json.loads(x) for x in plain.read_text().splitlines()])
+    peak = _peak_kept(monkeypatch)
+    last = locate.search(str(gz), "last", locate.ScanCounter())
+    assert last.ids == ["resp_1999"] and [r.line for r in last.records["resp_1999"]] == [5998, 5999, 6000]
+    assert peak[0] <= 6
+    peak[0] = 0
+    prefix = locate.search(str(gz), "resp_", locate.ScanCounter())
+    assert len(prefix.ids) == 2000 and prefix.records == {} and peak[0] <= 3
+    exact = locate.search(str(gz), "resp_1", locate.ScanCounter())
+    assert exact.ids[0] == "resp_1000" and exact.records == {}
+    # Same answers as the byte search of the same lines.
+    for query in ("last", "resp_0007", "resp_199"):
+        fast = locate.search(str(plain), query, locate.ScanCounter())
+        slow = locate.search(str(gz), query, locate.ScanCounter())
+        assert fast.ids == slow.ids
+        assert {k: [r.line for r in v] for k, v in fast.records.items()} == \
+               {k: [r.line for r in v] for k, v in slow.records.items()}
+
+
+def test_exact_id_after_an_ambiguous_prefix_is_kept_in_a_stream(tmp_path: Path) -> None:
+    lines = [json.loads(x) for x in _log(tmp_path / "x.jsonl", ["resp_AB", "resp_AC", "resp_A", "resp_AD"]).read_text().splitlines()]
+    hits = locate.search(str(_gz(tmp_path / "x.jsonl.gz", lines)), "resp_A", locate.ScanCounter())
+    assert hits.ids == ["resp_AB", "resp_AC", "resp_A", "resp_AD"] and list(hits.records) == ["resp_A"]
+    assert [r.line for r in hits.records["resp_A"]] == [7, 8, 9]
+
+
+def _speaks_again(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, object]]:
+    """Response A finishes, 300 others come and go, then A's playback stops last of all."""
+    monkeypatch.setattr(locate, "_KEEP_OPEN", 4)
+    lines: list[dict[str, object]] = []
+    ids = ["resp_A"] + [f"resp_{i:03d}" for i in range(300)]
+    for i, rid in enumerate(ids):
+        lines.append({"type": "response.create", "event_id": f"c{i}"})
+        lines.append({"type": "response.created", "event_id": f"a{i}", "response": {"id": rid}})
+        lines.append({"type": "response.done", "event_id": f"b{i}", "response": {"id": rid}})
+    lines.append({"type": "output_audio_buffer.stopped", "event_id": "p", "response_id": "resp_A"})
+    return lines
+
+
+def test_last_response_that_speaks_again_is_read_twice_from_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    counter = locate.ScanCounter()
+    hits = locate.search(str(_gz(tmp_path / "again.jsonl.gz", _speaks_again(monkeypatch))), "last", counter)
+    assert hits.ids == ["resp_A"] and [r.line for r in hits.records["resp_A"]] == [1, 2, 3, 904]
+    assert counter.files_streamed == 2  # the second read, for resp_A only
+
+
+def test_last_response_that_speaks_again_on_stdin_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    data = "".join(json.dumps(x) + "\n" for x in _speaks_again(monkeypatch)).encode()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    hits = locate.search("-", "last", locate.ScanCounter())
+    assert hits.ids == [] and hits.error is not None and "resp_A" in hits.error and "stdin" in hits.error
