@@ -19,9 +19,9 @@ if TYPE_CHECKING:
 __all__ = ["ValidationReport", "__version__", "validate_events", "validate_path", "validate_paths"]
 
 __version__ = "0.1.0"
-"""Kept equal to ``[project] version`` in pyproject.toml (a test checks it). A constant, not an
-``importlib.metadata`` lookup: that import costs ~7 ms, and every ``--format json`` or ``sarif``
-report names the version."""
+"""The package version: hatchling reads it from here into the distribution's metadata
+(``[tool.hatch.version]``). A constant, not an ``importlib.metadata`` lookup: that import
+costs ~7 ms, and every ``--format json`` or ``sarif`` report names the version."""
 
 _API = frozenset({"ValidationReport", "validate_events", "validate_path", "validate_paths"})
 
