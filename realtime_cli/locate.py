@@ -412,7 +412,8 @@ def _search_stream(path: str, query: str, counter: ScanCounter, max_line_bytes: 
         if len(hits.all_ids) < _MAX_IDS:
             hits.all_ids.add(rid)
         last_rid = rid
-        if rid != only if only is not None else query != LAST and not _matches(rid, query):
+        skip = rid != only if only is not None else query != LAST and not _matches(rid, query)
+        if skip:
             if etype == "response.created":
                 pending_create = None
             continue
@@ -424,8 +425,9 @@ def _search_stream(path: str, query: str, counter: ScanCounter, max_line_bytes: 
             return hits
         if not kept.whole(last_rid):
             if path == "-":
-                hits.error = (f"the last response ({last_rid}) spoke again after other responses, and its "
-                              "earlier events were not kept from stdin; run show on the log file")
+                hits.error = (f"cannot show the last response ({last_rid}) from stdin: its earlier events "
+                              "were not kept (it spoke again after other responses had finished, or the "
+                              f"stream holds over {_MAX_IDS:,} responses); run show on the log file")
                 return hits
             return _search_stream(path, query, counter, max_line_bytes, only=last_rid)
         kept.ids = [last_rid]

@@ -183,3 +183,15 @@ def test_last_response_that_speaks_again_on_stdin_is_an_error(monkeypatch: pytes
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
     hits = locate.search("-", "last", locate.ScanCounter())
     assert hits.ids == [] and hits.error is not None and "resp_A" in hits.error and "stdin" in hits.error
+
+
+def test_last_after_too_many_dropped_ids_is_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Past _MAX_IDS dropped ids the search no longer knows which ids it dropped: it cannot
+    # vouch for the last response's records, so it reads the file again rather than guess.
+    monkeypatch.setattr(locate, "_MAX_IDS", 5)
+    plain = _log(tmp_path / "n.jsonl", [f"resp_{i:02d}" for i in range(20)])
+    gz = _gz(tmp_path / "n.jsonl.gz", [json.loads(x) for x in plain.read_text().splitlines()])
+    counter = locate.ScanCounter()
+    hits = locate.search(str(gz), "last", counter)
+    assert hits.ids == ["resp_19"] and [r.line for r in hits.records["resp_19"]] == [58, 59, 60]
+    assert counter.files_streamed == 2
