@@ -153,7 +153,9 @@ def list_responses(config: InspectConfig) -> ListOutcome:
                 if item.code == "RT006" and item.line == 0:
                     out.errors.append((path, item.message))
                 continue
-            builder.feed(item)
+            resp = builder.feed(item)
+            if resp is not None and resp.done and item.event.get("type") == "response.done":
+                resp.slim()  # memory bounded by the rows, not by the log's text
         out.responses.extend(r for r in builder.finish() if matches_status(r, config.statuses))
     return out
 

@@ -317,6 +317,18 @@ class ResponseSummary:
         """The status to display: the last one seen, or ``unknown``."""
         return self.status or "unknown"
 
+    def slim(self) -> None:
+        """Keep only what a :func:`response_row` shows (``ls``): a finished response of a long
+        log then costs a few hundred bytes instead of kilobytes of text, usage and counts.
+        Later events of the response are still applied."""
+        u = as_dict(self.usage)
+        self.usage = {k: u[k] for k in ("input_tokens", "output_tokens", "total_tokens") if k in u}
+        self.status_details = self.metadata = self.modalities = None
+        self.counts.clear()
+        for it in self.items:
+            it.text = it.transcript = it.arguments = it.output = None
+            it.pending.clear()
+
 
 class ResponseBuilder:
     """Rebuilds responses from one input's records, fed in file order.

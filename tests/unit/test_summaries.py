@@ -180,3 +180,23 @@ def test_stats_split_sessions_by_envelope_session_id(tmp_path: Path) -> None:
     stats = sb.finish([], None)
     got = [(s.session_id, s.first_line, s.last_line) for s in stats.sessions]
     assert got == [(records[0]["sessionId"], 1, len(records)), ("second", len(records) + 1, 2 * len(records))]
+
+
+def test_ls_slims_finished_responses_and_lists_the_same_rows(tmp_path: Path) -> None:
+    # ls keeps one slim summary per finished response (no item text, usage details or
+    # counts), so its memory follows the number of rows, not the log's text.
+    from benchmarks.loggen import write_log
+    from realtime_cli import inspection
+    from realtime_cli.summaries import response_row
+
+    log = tmp_path / "ga.jsonl"
+    write_log(log, "ga", turns=12, seed=3, envelope="bare", chunk_ms=200)
+    recs = [r for r in iter_file(str(log)) if isinstance(r, Record)]
+    full = build_responses(recs, str(log), keep_records=False)
+    listed = inspection.list_responses(inspection.InspectConfig(paths=(str(log),))).responses
+    assert [response_row(r) for r in listed] == [response_row(r) for r in full]
+    finished = [r for r in listed if r.done]
+    assert len(finished) >= 12 and any(it.text or it.transcript for r in full for it in r.items)
+    for r in finished:
+        assert not r.counts and r.metadata is None and set(r.usage or {}) <= {"input_tokens", "output_tokens", "total_tokens"}
+        assert all(it.text is None and it.transcript is None and it.arguments is None for it in r.items)
