@@ -19,6 +19,7 @@ from realtime_cli.summaries import (
     ResponseBuilder,
     ResponseSummary,
     build_responses,
+    event_type,
 )
 from realtime_cli.validate import Config, FileValidator
 
@@ -154,7 +155,7 @@ def list_responses(config: InspectConfig) -> ListOutcome:
                     out.errors.append((path, item.message))
                 continue
             resp = builder.feed(item)
-            if resp is not None and resp.done and item.event.get("type") == "response.done":
+            if resp is not None and event_type(item) == "response.done":
                 resp.slim()  # memory bounded by the rows, not by the log's text
         out.responses.extend(r for r in builder.finish() if matches_status(r, config.statuses))
     return out

@@ -431,8 +431,6 @@ def _search_stream(path: str, query: str, counter: ScanCounter, max_line_bytes: 
                 return hits
             return _search_stream(path, query, counter, max_line_bytes, only=last_rid)
         kept.ids = [last_rid]
-    elif only is not None:
-        kept.ids = [only] if only in kept.per_id else []
     hits.ids = kept.ids
     hits.records = {rid: kept.per_id[rid] for rid in kept.ids if rid in kept.per_id}
     if hits.ids:
