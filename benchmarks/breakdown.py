@@ -24,9 +24,9 @@ if str(ROOT) not in sys.path:
 
 import orjson  # noqa: E402
 
-from realtime_cli import dialect as dl  # noqa: E402
-from realtime_cli import loader  # noqa: E402
-from realtime_cli import validate as v  # noqa: E402
+from realtime_cli.engine import validate as v  # noqa: E402
+from realtime_cli.logs import dialect as dl  # noqa: E402
+from realtime_cli.logs import loader  # noqa: E402
 
 
 def best(fn: Callable[[], Any], repeat: int) -> float:

@@ -47,7 +47,7 @@ def pure_jsonschema(path: str) -> tuple[int, int]:
     """Dispatch on type and validate with python-jsonschema over rtcheck's bundled schemas."""
     import orjson
 
-    from realtime_cli import schema_store
+    from realtime_cli.engine import schema_store
 
     validators: dict[tuple[str, str], Any] = {}
     dialect = "beta" if "beta" in path.rsplit("/", 1)[-1] else "ga"

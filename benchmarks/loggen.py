@@ -51,7 +51,7 @@ from typing import IO, Any
 
 import orjson
 
-from realtime_cli.dialect import CLIENT_EVENTS
+from realtime_cli.logs.dialect import CLIENT_EVENTS
 
 DIALECTS = ("ga", "beta")
 PROFILES = ("audio", "text")

@@ -36,7 +36,7 @@ import dask
 import dask.bag as db
 
 from realtime_cli import ValidationReport, validate_events, validate_path
-from realtime_cli.loader import discover
+from realtime_cli.logs.loader import discover
 
 FIELDS = ("code", "severity", "path", "line", "event_type", "json_path", "message")
 
@@ -121,7 +121,7 @@ def aggregate(reports: db.Bag, scheduler: str | None = None) -> dict[str, Any]:
 
 def _print_text(summary: dict[str, Any]) -> None:
     # Log text is untrusted: no escape sequence from a log may reach the terminal.
-    from realtime_cli.safety import clean
+    from realtime_cli.core.safety import clean
 
     print(f"{summary['files']} files, {summary['events']} events, {len(summary['findings'])} findings")
     for code, n in summary["by_code"].items():

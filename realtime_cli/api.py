@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from os import PathLike
 from typing import Any
 
-from realtime_cli import rules
-from realtime_cli.diagnostics import Diagnostic, FileSummary, Result, Severity
+from realtime_cli.core.diagnostics import Diagnostic, FileSummary, Result, Severity
+from realtime_cli.rules import catalog as rules
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class ValidationReport:
 
 
 def _config(dialect: str, select: Sequence[str] | None, ignore: Sequence[str] | None) -> Any:
-    from realtime_cli.validate import Config
+    from realtime_cli.engine.validate import Config
 
     if dialect not in ("auto", "beta", "ga"):
         raise ValueError(f"dialect must be auto, beta or ga, not {dialect!r}")
@@ -55,7 +55,7 @@ def validate_paths(
     ignore: Sequence[str] | None = None,
 ) -> ValidationReport:
     """Validate log files or directories (``.jsonl``/``.ndjson``, optionally ``.gz``)."""
-    from realtime_cli.validate import run
+    from realtime_cli.engine.validate import run
 
     return _report(run([str(p) for p in paths], _config(dialect, select, ignore)))
 
@@ -83,8 +83,8 @@ def validate_events(
 
     Each record's position in ``events`` (1-based) stands in for its line number.
     """
-    from realtime_cli.loader import ParseFailure, Record, unwrap
-    from realtime_cli.validate import validate_stream
+    from realtime_cli.engine.validate import validate_stream
+    from realtime_cli.logs.loader import ParseFailure, Record, unwrap
 
     def items() -> Iterable[Record | ParseFailure]:
         for i, obj in enumerate(events, 1):

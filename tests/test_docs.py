@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 import typer.main
 
-from realtime_cli.cli import app
-from realtime_cli.rules import RULES
+from realtime_cli.cli.main import app
+from realtime_cli.rules.catalog import RULES
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -62,9 +62,9 @@ def test_installed_wheel_runs_in_a_clean_venv(wheel: Path, tmp_path: Path) -> No
     proc = run([str(exe), "validate", str(broken_log(tmp_path)), "--format", "json"], cwd=tmp_path)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert '"RT101"' in proc.stdout
-    proc = run([str(py), "-c", "import realtime_cli.schema_store as s; print(s.schema_root())"], cwd=tmp_path)
+    proc = run([str(py), "-c", "import realtime_cli.engine.schema_store as s; print(s.schema_root())"], cwd=tmp_path)
     assert "site-packages" in proc.stdout, proc.stdout + proc.stderr
-    proc = run([str(py), "-X", "importtime", "-c", "import realtime_cli.cli"], cwd=tmp_path)
+    proc = run([str(py), "-X", "importtime", "-c", "import realtime_cli.cli.main"], cwd=tmp_path)
     assert "pydantic" not in proc.stderr and "openai" not in proc.stderr
 
 

@@ -18,8 +18,8 @@ import pytest
 from typer.testing import CliRunner
 
 from benchmarks.loggen import write_log
-from realtime_cli.cli import app
-from realtime_cli.loader import unwrap
+from realtime_cli.cli.main import app
+from realtime_cli.logs.loader import unwrap
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "golden"

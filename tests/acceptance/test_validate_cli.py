@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from realtime_cli.cli import app
+from realtime_cli.cli.main import app
 
 ROOT = Path(__file__).resolve().parents[2]
 GA_EXAMPLE = ROOT / "examples" / "ga_session.jsonl"
@@ -256,7 +256,7 @@ def test_quiet_prints_only_problems(tmp_path: Path) -> None:
 
 
 def test_rules_command_lists_every_code() -> None:
-    from realtime_cli.rules import RULES
+    from realtime_cli.rules.catalog import RULES
 
     code, out = invoke("rules", "--format", "json")
     assert code == 0

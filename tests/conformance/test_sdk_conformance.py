@@ -35,7 +35,7 @@ from typing import Any
 import pytest
 import sdk_envs
 
-from realtime_cli import explain, schema_store
+from realtime_cli.engine import explain, schema_store
 
 pytestmark = pytest.mark.slow
 

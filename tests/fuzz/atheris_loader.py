@@ -23,9 +23,9 @@ import atheris
 with atheris.instrument_imports():
     from rich.console import Console
 
-    from realtime_cli.diagnostics import Severity
-    from realtime_cli.reporters import REPORTER_NAMES, get_reporter
-    from realtime_cli.validate import Config, exit_code, run
+    from realtime_cli.core.diagnostics import Severity
+    from realtime_cli.engine.validate import Config, exit_code, run
+    from realtime_cli.views.reporters import REPORTER_NAMES, get_reporter
 
 _DIR = Path(tempfile.mkdtemp(prefix="rtcheck-atheris-"))
 _CONFIG = Config()

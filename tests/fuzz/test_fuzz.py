@@ -22,9 +22,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from realtime_cli.diagnostics import Result, Severity
-from realtime_cli.reporters import REPORTER_NAMES, get_reporter
-from realtime_cli.validate import Config, exit_code, run
+from realtime_cli.core.diagnostics import Result, Severity
+from realtime_cli.engine.validate import Config, exit_code, run
+from realtime_cli.views.reporters import REPORTER_NAMES, get_reporter
 from tests.hostile.conftest import assert_terminal_safe
 
 ROOT = Path(__file__).resolve().parents[2]

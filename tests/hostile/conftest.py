@@ -35,11 +35,11 @@ RunCli = Callable[..., tuple[int, str, str]]
 
 @pytest.fixture
 def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> RunCli:
-    """Call ``realtime_cli.cli.main(argv)``; return ``(exit code, stdout, stderr)``.
+    """Call ``realtime_cli.cli.main.main(argv)``; return ``(exit code, stdout, stderr)``.
 
     Runs in an empty working directory so no pyproject.toml configuration applies.
     """
-    from realtime_cli.cli import main
+    from realtime_cli.cli.main import main
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("COLUMNS", "200")

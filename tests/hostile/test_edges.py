@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from realtime_cli.loader import ParseFailure, Record, iter_file
+from realtime_cli.logs.loader import ParseFailure, Record, iter_file
 from tests.hostile.conftest import CORPUS, RunCli, assert_terminal_safe
 from tests.hostile.make_corpus import GOOD, defect
 
@@ -146,7 +146,7 @@ def test_permission_denied_file(tmp_path: Path, run_cli: RunCli, monkeypatch: py
     simulated at the loader's one ``open`` call: the handling under test is rtcheck's."""
     import builtins
 
-    from realtime_cli import loader
+    from realtime_cli.logs import loader
 
     locked = tmp_path / "locked.jsonl"
     locked.write_bytes(GOOD + b"\n")

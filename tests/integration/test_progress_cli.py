@@ -21,8 +21,8 @@ from benchmarks.loggen import write_log
 ROOT = Path(__file__).resolve().parents[2]
 # Show the bar at once for any input; everything else is the real entry point.
 _LAUNCH = (
-    "import sys; import realtime_cli.progress as p; p.DELAY_S = 0.0; p.LARGE_BYTES = 0; "
-    "from realtime_cli.cli import main; main(sys.argv[1:])"
+    "import sys; import realtime_cli.cli.progress as p; p.DELAY_S = 0.0; p.LARGE_BYTES = 0; "
+    "from realtime_cli.cli.main import main; main(sys.argv[1:])"
 )
 
 

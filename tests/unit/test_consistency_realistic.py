@@ -12,8 +12,8 @@ import orjson
 import pytest
 
 from benchmarks.loggen import ENVELOPES, generate_events, write_log
-from realtime_cli.diagnostics import Diagnostic
-from realtime_cli.validate import Config, run
+from realtime_cli.core.diagnostics import Diagnostic
+from realtime_cli.engine.validate import Config, run
 
 Events = list[dict[str, Any]]
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from realtime_cli import rules
-from realtime_cli.validate import Config, run
+from realtime_cli.engine.validate import Config, run
+from realtime_cli.rules import catalog as rules
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "rules"
 CONSISTENCY = frozenset(c for c in rules.RULES if c == "RT202" or c[2] in "345678")

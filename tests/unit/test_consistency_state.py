@@ -9,12 +9,12 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from realtime_cli import rules
-from realtime_cli.collector import Collector
-from realtime_cli.consistency import ConsistencyChecker
-from realtime_cli.consistency.context import OPEN_CAP
-from realtime_cli.loader import Record
-from realtime_cli.validate import audio_length
+from realtime_cli.engine.collector import Collector
+from realtime_cli.engine.validate import audio_length
+from realtime_cli.logs.loader import Record
+from realtime_cli.rules import catalog as rules
+from realtime_cli.rules.checker import ConsistencyChecker
+from realtime_cli.rules.context import OPEN_CAP
 
 ALL = frozenset(rules.RULES)
 SESSION = {"type": "session.created", "event_id": "event_s", "session": {"type": "realtime"}}

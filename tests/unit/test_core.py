@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from realtime_cli import config, dialect, rules
-from realtime_cli.diagnostics import Severity
-from realtime_cli.explain import json_path, short
+from realtime_cli.core import config
+from realtime_cli.core.diagnostics import Severity
+from realtime_cli.engine.explain import json_path, short
+from realtime_cli.logs import dialect
+from realtime_cli.rules import catalog as rules
 
 
 def test_rule_codes_are_stable_shaped_and_unique() -> None:

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from realtime_cli import schema_store
-from realtime_cli.loader import Record, iter_file
+from realtime_cli.engine import schema_store
+from realtime_cli.logs.loader import Record, iter_file
 
 ROOT = Path(__file__).resolve().parents[2]
 MUTATE_PER_TYPE = 40

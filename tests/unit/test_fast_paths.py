@@ -7,7 +7,7 @@ import itertools
 import random
 from typing import Any
 
-from realtime_cli.validate import audio_length
+from realtime_cli.engine.validate import audio_length
 
 
 def _strict(payload: Any) -> int:

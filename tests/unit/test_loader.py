@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from realtime_cli.jsonparse import FAILED, parse_json, parse_slow
-from realtime_cli.loader import (
+from realtime_cli.logs.jsonparse import FAILED, parse_json, parse_slow
+from realtime_cli.logs.loader import (
     ParseFailure,
     Record,
     _GzipRaw,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from realtime_cli import inspection, locate
+from realtime_cli.session import inspection, locate
 
 
 def _log(path: Path, ids: list[str]) -> Path:

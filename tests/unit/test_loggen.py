@@ -13,7 +13,7 @@ import pytest
 
 from benchmarks import loggen
 from realtime_cli.api import validate_events, validate_path
-from realtime_cli.loader import Record, iter_file
+from realtime_cli.logs.loader import Record, iter_file
 
 KINDS = [("ga", "audio", False), ("ga", "audio", True), ("ga", "text", False),
          ("beta", "audio", False), ("beta", "audio", True), ("beta", "text", False)]
@@ -57,7 +57,7 @@ def test_long_log_has_every_generated_type_of_its_dialect(dialect: str, profile:
 
 def test_generated_types_cover_the_realtime_session_events() -> None:
     """What the generator cannot produce is a short, explicit list (documented in loggen)."""
-    from realtime_cli import dialect as dl
+    from realtime_cli.logs import dialect as dl
 
     for d in ("ga", "beta"):
         covered = set()

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from benchmarks import loggen
-from realtime_cli import parallel
-from realtime_cli.validate import Config, run
+from realtime_cli.engine import parallel
+from realtime_cli.engine.validate import Config, run
 
 
 def _write(path: Path, events: list[Any]) -> None:

@@ -13,9 +13,10 @@ import pytest
 from rich.console import Console
 
 from benchmarks.loggen import write_log
-from realtime_cli import parallel, progress
-from realtime_cli.loader import Record, iter_file
-from realtime_cli.validate import Config, run
+from realtime_cli.cli import progress
+from realtime_cli.engine import parallel
+from realtime_cli.engine.validate import Config, run
+from realtime_cli.logs.loader import Record, iter_file
 
 
 def _terminal(width: int = 120) -> tuple[Console, io.StringIO]:

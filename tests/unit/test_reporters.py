@@ -10,15 +10,15 @@ from typing import Any
 
 from rich.console import Console
 
-from realtime_cli import rules
-from realtime_cli.diagnostics import Diagnostic, FileSummary, Result, Severity
-from realtime_cli.reporters.github import (
+from realtime_cli.core.diagnostics import Diagnostic, FileSummary, Result, Severity
+from realtime_cli.rules import catalog as rules
+from realtime_cli.views.reporters.github import (
     GithubReporter,
     escape_data,
     escape_property,
     format_command,
 )
-from realtime_cli.reporters.sarif import SarifReporter, artifact_uri
+from realtime_cli.views.reporters.sarif import SarifReporter, artifact_uri
 
 
 def _result(*diags: Diagnostic, unreadable: str | None = None) -> Result:

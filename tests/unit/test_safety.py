@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from realtime_cli.safety import clean, markup_safe, utf8_safe, utf8_safe_tree
+from realtime_cli.core.safety import clean, markup_safe, utf8_safe, utf8_safe_tree
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,8 @@ import pytest
 from jsonschema import Draft202012Validator
 from referencing.exceptions import Unresolvable
 
-from realtime_cli import dialect, schema_store
+from realtime_cli.engine import schema_store
+from realtime_cli.logs import dialect
 
 SCHEMA_DIR = Path(str(schema_store.schema_root()))
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"

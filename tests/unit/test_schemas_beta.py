@@ -16,9 +16,9 @@ import pytest
 from jsonschema import Draft202012Validator
 from typer.testing import CliRunner
 
-from realtime_cli import schema_store as ss
-from realtime_cli.cli import app
-from realtime_cli.explain import explain
+from realtime_cli.cli.main import app
+from realtime_cli.engine import schema_store as ss
+from realtime_cli.engine.explain import explain
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 ALL_TYPES = FIXTURES / "valid" / "beta_all_types.jsonl"

@@ -14,10 +14,11 @@ import pytest
 from jsonschema import Draft202012Validator
 from typer.testing import CliRunner
 
-from realtime_cli import dialect, schema_store
-from realtime_cli.cli import app
-from realtime_cli.explain import explain
-from realtime_cli.loader import Record, iter_file
+from realtime_cli.cli.main import app
+from realtime_cli.engine import schema_store
+from realtime_cli.engine.explain import explain
+from realtime_cli.logs import dialect
+from realtime_cli.logs.loader import Record, iter_file
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SPEC_EXAMPLES = sorted((FIXTURES / "spec_examples" / "ga").glob("*.json"))

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from benchmarks import loggen
-from realtime_cli import parallel, split
-from realtime_cli.validate import Config, run
+from realtime_cli.engine import parallel, split
+from realtime_cli.engine.validate import Config, run
 
 
 def _session(dialect: str, seed: int, turns: int = 6) -> list[Any]:
@@ -209,8 +209,8 @@ def test_single_session_log_is_not_split_by_session(tmp_path: Path) -> None:
 
 
 def test_merge_keeps_the_first_once_per_input_note() -> None:
-    from realtime_cli.diagnostics import Diagnostic, FileSummary
-    from realtime_cli.rules import RULES
+    from realtime_cli.core.diagnostics import Diagnostic, FileSummary
+    from realtime_cli.rules.catalog import RULES
 
     def d(code: str, line: int, msg: str = "m") -> Diagnostic:
         return Diagnostic(code, RULES[code].severity, msg, "p", line=line)

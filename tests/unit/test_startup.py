@@ -13,9 +13,9 @@ import pytest
 from rich.console import Console
 
 import realtime_cli
-from realtime_cli.diagnostics import Diagnostic, FileSummary, Result, Severity
-from realtime_cli.reporters import PlainOutput, plain_text_ok
-from realtime_cli.reporters.text import TextReporter
+from realtime_cli.core.diagnostics import Diagnostic, FileSummary, Result, Severity
+from realtime_cli.views.reporters import PlainOutput, plain_text_ok
+from realtime_cli.views.reporters.text import TextReporter
 
 ROOT = Path(__file__).resolve().parents[2]
 GA = ROOT / "examples" / "ga_session.jsonl"
@@ -43,7 +43,7 @@ def _modules_after(args: list[str], cwd: Path) -> set[str]:
     code = (
         "import atexit, sys\n"
         f"atexit.register(lambda: open({str(dump)!r}, 'w').write('\\n'.join(sys.modules)))\n"
-        "from realtime_cli.cli import main\n"
+        "from realtime_cli.cli.main import main\n"
         f"main({args!r})\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, env=_ENV, check=False)
@@ -54,7 +54,7 @@ def _modules_after(args: list[str], cwd: Path) -> set[str]:
 @pytest.mark.parametrize("fmt", ["json", "sarif", "github", "text"])
 def test_validate_imports_no_rich_and_nothing_unused(tmp_path: Path, fmt: str) -> None:
     mods = _modules_after(["validate", "--format", fmt, str(GA)], tmp_path)
-    assert "realtime_cli.validate" in mods  # the run did happen
+    assert "realtime_cli.engine.validate" in mods  # the run did happen
     assert not {m for m in mods if m == "rich" or m.startswith("rich.")}, "rich imported"
     assert not {m for m in mods if m.startswith(NEVER)}
 
@@ -114,7 +114,8 @@ def test_color_always_still_colours_a_pipe(tmp_path: Path) -> None:
 def test_command_annotations_are_not_strings() -> None:
     """typer evaluates each command parameter's annotation at every start; a string annotation
     (``from __future__ import annotations``) costs a compile() each."""
-    from realtime_cli import cli, cli_inspect
+    from realtime_cli.cli import inspect_commands as cli_inspect
+    from realtime_cli.cli import main as cli
 
     funcs = [cli.validate, cli.list_rules, cli.schema_list, cli.schema_show, cli._root,
              cli_inspect.show, cli_inspect.ls, cli_inspect.stats]
@@ -127,5 +128,5 @@ def test_show_imports_nothing_unused(tmp_path: Path) -> None:
     mods = _modules_after(["show", "last", str(GA)], tmp_path)
     assert "rich.console" in mods  # show renders with Rich
     assert not {m for m in mods if m.startswith(NEVER)}
-    assert "realtime_cli.stats" not in mods
+    assert "realtime_cli.session.stats" not in mods
     assert "rich._emoji_codes" not in mods  # render's strings are literal: no emoji lookup

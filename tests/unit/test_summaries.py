@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from realtime_cli.loader import Record, iter_file
-from realtime_cli.stats import StatsBuilder
-from realtime_cli.summaries import (
+from realtime_cli.logs.loader import Record, iter_file
+from realtime_cli.session.stats import StatsBuilder
+from realtime_cli.session.summaries import (
     build_responses,
     bytes_per_ms,
     response_dict,
@@ -186,8 +186,8 @@ def test_ls_slims_finished_responses_and_lists_the_same_rows(tmp_path: Path) -> 
     # ls keeps one slim summary per finished response (no item text, usage details or
     # counts), so its memory follows the number of rows, not the log's text.
     from benchmarks.loggen import write_log
-    from realtime_cli import inspection
-    from realtime_cli.summaries import response_row
+    from realtime_cli.session import inspection
+    from realtime_cli.session.summaries import response_row
 
     log = tmp_path / "ga.jsonl"
     write_log(log, "ga", turns=12, seed=3, envelope="bare", chunk_ms=200)

@@ -1,0 +1,1 @@
+"""Types every stage shares: severities, diagnostics, results, configuration, safe text."""

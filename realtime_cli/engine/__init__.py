@@ -1,0 +1,1 @@
+"""One pass per input: the schema store and explanations, the run loop, parallel split and merge."""

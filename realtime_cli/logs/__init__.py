@@ -1,0 +1,1 @@
+"""Bytes to records: discovery, gzip and stdin, envelopes, JSON parsing, dialect signals."""

@@ -1,0 +1,1 @@
+"""The rule catalogue (``catalog``) and one module per cross-event rule family."""

@@ -1,0 +1,1 @@
+"""The session model and the inspections built on it (show, ls, stats)."""
