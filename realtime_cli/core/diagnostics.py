@@ -23,7 +23,9 @@ class Severity(enum.IntEnum):
         try:
             return cls[text.strip().upper()]
         except KeyError:
-            raise ValueError(f"unknown severity {text!r} (expected error, warning or info)") from None
+            raise ValueError(
+                f"unknown severity {text!r} (expected error, warning or info)"
+            ) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,17 +61,54 @@ class FileSummary:
     events: int = 0
     responses: int = 0
     readable: bool = True
+    elided: dict[str, int] = field(default_factory=dict)
+    """Findings past the per-file cap of their code: counted here (code -> count), not kept."""
 
 
 @dataclass(slots=True)
 class Result:
-    """Everything a validation run produced, in input order."""
+    """Everything a validation run produced, in input order.
+
+    When the run streams findings to a per-file callback (``run(..., on_file=...)``),
+    ``diagnostics`` stays empty and only the tallies are kept: memory does not grow with
+    the number of findings.
+    """
 
     files: list[FileSummary] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     elapsed: float = 0.0
     input_error: bool = False
     """True when an input could not be read at all (exit code 2)."""
+    tally: dict[Severity, int] = field(default_factory=dict)
+    """Findings by severity, kept, streamed or elided alike (see :meth:`add`)."""
+    by_code: dict[str, int] = field(default_factory=dict)
+    """Findings by code, kept, streamed or elided alike."""
+
+    def add(
+        self,
+        summary: FileSummary,
+        diagnostics: list[Diagnostic],
+        *,
+        keep: bool = True,
+        severity_of: dict[str, Severity] | None = None,
+    ) -> None:
+        """Count one input's outcome; keep its findings unless they were streamed elsewhere.
+
+        ``severity_of`` maps a code to its severity, for the elided counts of ``summary``.
+        """
+        self.files.append(summary)
+        if not summary.readable:
+            self.input_error = True
+        for d in diagnostics:
+            self.tally[d.severity] = self.tally.get(d.severity, 0) + 1
+            self.by_code[d.code] = self.by_code.get(d.code, 0) + 1
+        for code, n in summary.elided.items():
+            self.by_code[code] = self.by_code.get(code, 0) + n
+            if severity_of is not None and code in severity_of:
+                sev = severity_of[code]
+                self.tally[sev] = self.tally.get(sev, 0) + n
+        if keep:
+            self.diagnostics.extend(diagnostics)
 
     @property
     def events(self) -> int:
@@ -80,7 +119,11 @@ class Result:
         return sum(f.responses for f in self.files)
 
     def count(self, severity: Severity) -> int:
+        if self.tally:
+            return self.tally.get(severity, 0)
         return sum(1 for d in self.diagnostics if d.severity == severity)
 
     def worst(self) -> Severity | None:
+        if self.tally:
+            return max((s for s, n in self.tally.items() if n), default=None)
         return max((d.severity for d in self.diagnostics), default=None)

@@ -548,14 +548,24 @@ def unreadable(path: str, error: str, config: Config) -> tuple[FileSummary, list
     return summary, [diag] if code in config.enabled else []
 
 
-def run(paths: list[str], config: Config, *, progress: Any = None) -> Result:
+def run(
+    paths: list[str],
+    config: Config,
+    *,
+    progress: Any = None,
+    on_file: Callable[[FileSummary, list[Diagnostic]], None] | None = None,
+) -> Result:
     """Validate every input and return the whole result (``config.jobs`` != 1: in parallel).
 
     ``progress``: an optional ``hook(path, bytes_done)`` (see :mod:`realtime_cli.cli.progress`),
     called every few MB within a file and with ``-1`` when an input is finished.
+
+    ``on_file``: called with each input's summary and sorted findings as soon as that input is
+    done, in input order; the result then keeps only counts, not the findings themselves.
     """
     started = time.perf_counter()
     result = Result()
+    severity_of = {code: rule.severity for code, rule in rules.RULES.items()}
     if config.jobs != 1:
         from realtime_cli.engine.parallel import iter_inputs_parallel
 
@@ -565,10 +575,9 @@ def run(paths: list[str], config: Config, *, progress: Any = None) -> Result:
     for summary, diags in outcomes:
         if progress is not None:
             progress(summary.path, -1)
-        result.files.append(summary)
-        result.diagnostics.extend(diags)
-        if not summary.readable:
-            result.input_error = True
+        if on_file is not None:
+            on_file(summary, diags)
+        result.add(summary, diags, keep=on_file is None, severity_of=severity_of)
     result.elapsed = time.perf_counter() - started
     return result
 
