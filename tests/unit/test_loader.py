@@ -91,8 +91,9 @@ def test_binary_start_reports_once_and_keeps_events(tmp_path: Path) -> None:
 
 
 def test_broken_one_line_array_does_not_swallow_the_file(tmp_path: Path) -> None:
+    # The element [1,2] is not an event (RT004); the stray "]" is reported; line 2 is read.
     items = _items(tmp_path, b"[[1,2]]]\n" + EV + b"\n")
-    assert [i[:2] for i in items] == [("RT001", 1), ("rec", 2)]
+    assert [i[:2] for i in items] == [("RT004", 1), ("RT001", 1), ("rec", 2)]
 
 
 def test_json_array_file_keeps_physical_lines(tmp_path: Path) -> None:
@@ -123,13 +124,14 @@ def test_unwrap_event_id_without_type_is_an_event() -> None:
     assert ev is None and env == "unknown" and problem
 
 
-def test_discover_reports_fifos_and_dangling_links(tmp_path: Path) -> None:
+def test_discover_skips_fifos_and_reports_dangling_links(tmp_path: Path) -> None:
     (tmp_path / "a.jsonl").write_bytes(EV)
     os.mkfifo(tmp_path / "b.jsonl")
     (tmp_path / "c.jsonl").symlink_to(tmp_path / "none")
     (tmp_path / "notes.txt").write_text("ignored")
     found = [(Path(p).name, err is None) for p, err in discover([str(tmp_path), str(tmp_path / "zz")])]
-    assert found == [("a.jsonl", True), ("b.jsonl", False), ("c.jsonl", False), ("zz", False)]
+    # The FIFO is not a log: skipped quietly. The dangling link stands for a log: reported.
+    assert found == [("a.jsonl", True), ("c.jsonl", False), ("zz", False)]
 
 
 def test_closed_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
