@@ -24,7 +24,7 @@ from typing import IO
 
 import orjson
 
-from realtime_cli.logs.jsonparse import FAILED, parse_slow
+from realtime_cli.logs.jsonparse import FAILED, LARGE, loads_large, parse_slow
 from realtime_cli.logs.records import READ_ERRORS, Item, ParseFailure, Record, read_failure, to_items
 
 _CHUNK = 1 << 20
@@ -305,7 +305,9 @@ def _by_candidates(sb: _Buffer, start: int, max_bytes: int) -> _Element | None:
                 value = orjson.loads(sb.buf[start:end])
             else:
                 with memoryview(sb.buf) as view, view[start:end] as span:
-                    value = orjson.loads(span)
+                    value = loads_large(span) if end - start >= LARGE else FAILED
+                    if value is FAILED:
+                        value = orjson.loads(span)
         except orjson.JSONDecodeError as exc:
             if exc.pos < end - start:  # a real error, not a value cut short: scan exactly
                 return None

@@ -19,7 +19,7 @@ import orjson
 
 from realtime_cli.logs.arrays import iter_array
 from realtime_cli.logs.discovery import LOG_SUFFIXES, NO_LOGS, discover
-from realtime_cli.logs.jsonparse import FAILED, parse_slow
+from realtime_cli.logs.jsonparse import FAILED, LARGE, loads_large, parse_slow
 from realtime_cli.logs.records import READ_ERRORS, Item, ParseFailure, Record, read_failure, to_items, unwrap
 from realtime_cli.logs.streams import READ_CHUNK, GzipRaw, open_input, sniff_encoding, transcoded
 
@@ -159,14 +159,19 @@ def _iter_stream(
                         offset=start,
                     )
                     continue
-                raw = long
+                raw, long = long, None  # one name holds the line, so it can be let go
                 long_cut = raw[-1] != 10  # before the in-place strip below removes the newline
-            try:
-                # orjson skips JSON whitespace around the value itself: no stripped copy of
-                # every line (8 KB for an audio chunk) on the common path.
-                value = orjson.loads(raw)
-            except orjson.JSONDecodeError:
-                value = FAILED
+            if len(raw) >= LARGE:
+                value = loads_large(raw)  # held once more, not twice (see jsonparse)
+                if value is not FAILED:
+                    raw = b""  # not held while the record is checked downstream
+            else:
+                try:
+                    # orjson skips JSON whitespace around the value itself: no stripped copy of
+                    # every line (8 KB for an audio chunk) on the common path.
+                    value = orjson.loads(raw)
+                except orjson.JSONDecodeError:
+                    value = FAILED
             if value is FAILED:
                 body = raw.strip() if isinstance(raw, bytes) else _strip_in_place(raw)
                 if not body:
