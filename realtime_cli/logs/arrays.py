@@ -25,7 +25,14 @@ from typing import IO
 import orjson
 
 from realtime_cli.logs.jsonparse import FAILED, LARGE, loads_large, parse_slow
-from realtime_cli.logs.records import READ_ERRORS, Item, ParseFailure, Record, read_failure, to_items
+from realtime_cli.logs.records import (
+    READ_ERRORS,
+    Item,
+    ParseFailure,
+    Record,
+    read_failure,
+    to_items,
+)
 
 _CHUNK = 1 << 20
 _WS = b" \t\r\n"

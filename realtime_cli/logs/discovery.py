@@ -164,7 +164,7 @@ def _default_files(top: str) -> Iterator[tuple[str, object]]:
 
 
 def _walk_files(top: str) -> list[str]:
-    out = []
+    out: list[str] = []
     for root, dirs, files in os.walk(top, onerror=lambda _exc: None):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         out.extend(os.path.join(root, n) for n in files if n.endswith(LOG_SUFFIXES))

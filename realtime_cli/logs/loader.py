@@ -20,7 +20,15 @@ import orjson
 from realtime_cli.logs.arrays import iter_array
 from realtime_cli.logs.discovery import LOG_SUFFIXES, NO_LOGS, discover
 from realtime_cli.logs.jsonparse import FAILED, LARGE, loads_large, parse_slow
-from realtime_cli.logs.records import READ_ERRORS, Item, ParseFailure, Record, read_failure, to_items, unwrap
+from realtime_cli.logs.records import (
+    READ_ERRORS,
+    Item,
+    ParseFailure,
+    Record,
+    read_failure,
+    to_items,
+    unwrap,
+)
 from realtime_cli.logs.streams import READ_CHUNK, GzipRaw, open_input, sniff_encoding, transcoded
 
 __all__ = [
@@ -135,8 +143,7 @@ def _iter_stream(
             offset += len(raw)
             if first:
                 if lineno == 1 and raw.startswith(_BOM):
-                    raw = raw[3:]
-                    start += 3
+                    raw = raw[3:]  # the line's offset stays that of the file's start
                 if raw.lstrip()[:1] == b"[" and not binary_at:
                     # A JSON array (one line or many, of any size): streamed element by element.
                     lineno = yield from iter_array(path, stream, raw, lineno, start, max_line_bytes)
