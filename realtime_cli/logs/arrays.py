@@ -54,7 +54,9 @@ class _Buffer:
     ``lpos`` are counted in ``line`` (the physical line of ``buf[lpos]``)."""
 
     def __init__(self, stream: IO[bytes], head: bytes | bytearray, line: int, offset: int) -> None:
-        self.read = stream.read
+        # read1: one read of the raw stream at a time, so that what a damaged gzip stream
+        # gave before its damage is delivered first (read() would drop it with the error).
+        self.read = getattr(stream, "read1", stream.read)
         self.buf = bytearray(head)
         self.base = offset
         self.line = line
@@ -91,7 +93,8 @@ class _Buffer:
         """Forget ``buf[:pos]`` (its newlines are counted first)."""
         if pos:
             self.line_at(pos)
-            del self.buf[:pos]
+            # A new, smaller buffer: ``del buf[:pos]`` would keep the old allocation.
+            self.buf = self.buf[pos:]
             self.base += pos
             self.lpos -= pos
 
@@ -226,9 +229,12 @@ def _scan(path: str, sb: _Buffer, max_bytes: int) -> Generator[Item, None, None]
             value, problems = parse_slow(bytes(sb.buf[pos:el.end]))
             for code, msg, _col in problems:
                 yield ParseFailure(path, line, code, msg, col=col, offset=start_off)
+        pos = el.end
+        if el.size >= LARGE:  # let the element's bytes go before its record is checked
+            sb.drop(pos)
+            buf, pos = sb.buf, 0
         if value is not FAILED:
             yield from to_items(path, line, start_off, value)
-        pos = el.end
     if depth:
         if cut_at:
             line, what = cut_at, "its last element is cut off"

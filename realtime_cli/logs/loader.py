@@ -103,7 +103,8 @@ def _decoded(path: str, stream: IO[bytes]) -> tuple[IO[bytes], ParseFailure | No
     codec, bom, label = found
     note = ParseFailure(
         path, 1, "RT013",
-        f"input is {label}, not UTF-8; decoded and checked (byte offsets are those of its UTF-8 form)",
+        f"input is {label}, not UTF-8; decoded and checked (a line that is not valid {label.split()[0]} "
+        "is reported as invalid UTF-8, RT002; byte offsets are those of its UTF-8 form)",
     )
     return transcoded(stream, codec, bom), note
 
