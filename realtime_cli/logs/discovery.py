@@ -120,6 +120,7 @@ def _target(path: str) -> str:
 
 def _named_dir(top: str, seen: set[object]) -> Iterator[tuple[str, str | None]]:
     found: list[tuple[str, str | None]] = []
+    logs: list[tuple[str, object]] = []
     any_log = False
 
     def onerror(exc: OSError) -> None:
@@ -140,10 +141,11 @@ def _named_dir(top: str, seen: set[object]) -> Iterator[tuple[str, str | None]]:
             if not stat.S_ISREG(st.st_mode):
                 continue  # a FIFO, socket or device is not a log, and would block the run
             any_log = True
-            key = (st.st_dev, st.st_ino)
-            if key not in seen:
-                seen.add(key)
-                found.append((full, None))
+            logs.append((full, (st.st_dev, st.st_ino)))
+    for path, key in _prefer_real(logs):
+        if key not in seen:
+            seen.add(key)
+            found.append((path, None))
     if not any_log and not found:  # e.g. logs saved as .json: a silent 'checked 0 files' would hide it
         found.append((top, NO_LOGS))
     found.sort(key=lambda item: item[0])
@@ -154,13 +156,23 @@ def _default_files(top: str) -> Iterator[tuple[str, object]]:
     """Regular log files under ``top`` that git does not ignore, sorted; ``(path, key)``."""
     listed = _git_files(top)
     names = listed if listed is not None else _walk_files(top)
-    for full in sorted(names):
+    found: list[tuple[str, object]] = []
+    for full in names:
         try:
             st = os.stat(full)
         except OSError:
             continue  # deleted but still in the index, a dangling link: not named, not reported
         if stat.S_ISREG(st.st_mode):
-            yield full, (st.st_dev, st.st_ino)
+            found.append((full, (st.st_dev, st.st_ino)))
+    yield from _prefer_real(found)
+
+
+def _prefer_real(found: list[tuple[str, object]]) -> list[tuple[str, object]]:
+    """One entry per file, sorted by path: of a file and a symlink to it, the file's own path."""
+    best: dict[object, str] = {}
+    for path, key in sorted(found, key=lambda item: (os.path.islink(item[0]), item[0])):
+        best.setdefault(key, path)
+    return sorted(((path, key) for key, path in best.items()), key=lambda item: item[0])
 
 
 def _walk_files(top: str) -> list[str]:

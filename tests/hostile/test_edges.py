@@ -297,3 +297,15 @@ def test_non_utf8_file_name_in_every_format(tmp_path: Path, run_cli: RunCli) -> 
         else:
             assert_terminal_safe(out)
             assert "caf\\udce9.jsonl" in out  # shown escaped, not dropped
+
+
+def test_a_log_named_twice_is_checked_once(tmp_path: Path, run_cli: RunCli) -> None:
+    """Named twice, through its directory, and through a symlink: one file, one finding."""
+    d = tmp_path / "logs"
+    d.mkdir()
+    (d / "a.jsonl").write_bytes(defect() + b"\n")
+    (tmp_path / "link.jsonl").symlink_to(d / "a.jsonl")
+    code, out, _ = run_cli("validate", "--format", "json", str(d / "a.jsonl"), str(d), str(tmp_path / "link.jsonl"), str(d / "a.jsonl"))
+    assert code == 1
+    data = json.loads(out)
+    assert [(Path(x["path"]).name, x["code"]) for x in data["diagnostics"]] == [("a.jsonl", "RT101")]
