@@ -134,8 +134,14 @@ def iter_array(
     try:
         yield from _scan(path, sb, max_bytes)
     except READ_ERRORS as exc:
-        yield read_failure(path, sb.line_at(len(sb.buf)) + 1, sb.base + len(sb.buf), exc)
-    return sb.line_at(len(sb.buf)) + (1 if sb.buf and not sb.buf.endswith(b"\n") else 0)
+        yield read_failure(path, _lines(sb) + 1, sb.base + len(sb.buf), exc)
+    return _lines(sb)
+
+
+def _lines(sb: _Buffer) -> int:
+    """The number of the last line read (a newline at the very end starts no line)."""
+    n = sb.line_at(len(sb.buf))
+    return n - 1 if sb.buf.endswith(b"\n") else n
 
 
 def _scan(path: str, sb: _Buffer, max_bytes: int) -> Generator[Item, None, None]:
@@ -226,7 +232,7 @@ def _scan(path: str, sb: _Buffer, max_bytes: int) -> Generator[Item, None, None]
             break
         value = el.value
         if value is FAILED:
-            value, problems = parse_slow(bytes(sb.buf[pos:el.end]))
+            value, problems = parse_slow(sb.buf[pos:el.end])
             for code, msg, _col in problems:
                 yield ParseFailure(path, line, code, msg, col=col, offset=start_off)
         pos = el.end
