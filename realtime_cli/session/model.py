@@ -275,8 +275,9 @@ def _diff(a: float | None, b: float | None) -> float | None:
 class Turn:
     """A user input and what it caused.
 
-    ``kind`` is ``speech`` (speech_started .. speech_stopped, committed into ``item_id``) or
-    ``text`` (a client ``conversation.item.create`` of a user message).
+    ``kind`` is ``speech`` (speech_started .. speech_stopped, committed into ``item_id``),
+    ``audio`` (an input audio buffer the client committed itself, no server VAD) or ``text`` (a
+    ``conversation.item.create`` of a user message).
     """
 
     index: int
