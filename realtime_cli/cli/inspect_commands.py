@@ -34,7 +34,6 @@ def _config(paths: list[str] | None, max_line_bytes: int | None, statuses: froze
     from realtime_cli.core import config as cfgmod
     from realtime_cli.logs.loader import DEFAULT_MAX_LINE_BYTES
     from realtime_cli.session.inspection import InspectConfig
-
     from realtime_cli.session.prices import price_table
 
     try:
@@ -81,14 +80,16 @@ def _report_errors(errors: list[tuple[str, str]]) -> int:
 
 
 def show(
-    response_id: Annotated[str, typer.Argument(help="A response id, a unique prefix of one, or `last`.", show_default=False)],
+    response_id: Annotated[str, typer.Argument(help="A response id, a unique prefix of one, `last`, FILE:LINE, an item id or a call id.", show_default=False)],
     paths: PathsArg = None,
     output_format: FormatOpt = "text",
     color: ColorOpt = Color.auto,
     full: FullOpt = False,
+    events: Annotated[bool, typer.Option("--events", help="Add the response's event counts by type.")] = False,
     max_line_bytes: MaxLineOpt = None,
 ) -> None:
-    """Show one response: status, usage, output items, event timeline and its diagnostics."""
+    """Show one response: status and reason, the turn that triggered it, its output and tool
+    results, interruption, usage, timeline and diagnostics."""
     from realtime_cli.session import inspection
     from realtime_cli.views import terminal as render
 
@@ -101,7 +102,7 @@ def show(
     if output_format == "json":
         _dump(render.show_json(outcome))
     elif outcome.state == inspection.FOUND:
-        render.render_show(_console(color.value), outcome, full=full)
+        render.render_show(_console(color.value), outcome, full=full, events=events)
     else:
         render.render_lookup_failure(_console(color.value, stderr=True), outcome)
     if outcome.state != inspection.FOUND:

@@ -233,10 +233,10 @@ class SessionBuilder:
         client = rec.event.get("type") == "input_audio_buffer.commit"
         turn = self._turns_by_item.get(iid) if iid else None
         cur = self._turn
-        if turn is None and cur is not None and not (cur.committed and cur.item_id):
-            # VAD speech not yet committed, or the client's commit that this one echoes
-            if (cur.kind == "speech" and not cur.committed) or (cur.kind == "audio" and not client):
-                turn = cur
+        # VAD speech not yet committed, or the client's commit that this one echoes
+        if (turn is None and cur is not None and not (cur.committed and cur.item_id)
+                and ((cur.kind == "speech" and not cur.committed) or (cur.kind == "audio" and not client))):
+            turn = cur
         if turn is None:  # audio the client committed itself (no server VAD): a turn without speech
             turn = self._new_turn(s, "audio", rec.line, iid)
             turn.t_start = turn.t_end = t

@@ -8,15 +8,18 @@ prints.
 from __future__ import annotations
 
 import heapq
+import os
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 
 from realtime_cli.core.diagnostics import Diagnostic
 from realtime_cli.engine.validate import Config, FileValidator
 from realtime_cli.logs.loader import DEFAULT_MAX_LINE_BYTES, ParseFailure, discover, iter_file
 from realtime_cli.rules import catalog as rules
+from realtime_cli.session import refs
 from realtime_cli.session.builder import SessionBuilder
+from realtime_cli.session.context import Context, response_context
 from realtime_cli.session.locate import LAST, FileHits, ScanCounter, search
 from realtime_cli.session.model import ResponseInfo, RunModel
 from realtime_cli.session.prices import Price
@@ -52,6 +55,10 @@ class ShowOutcome:
     """The closest known ids when nothing matched."""
     errors: list[tuple[str, str]] = field(default_factory=list)
     counter: ScanCounter = field(default_factory=ScanCounter)
+    context: Context | None = None
+    """The session model around the response: its turn, model, latency, calls answered."""
+    resolved: str | None = None
+    """The response id a ``FILE:LINE``, item id or call id query led to."""
 
 
 @dataclass(slots=True)
@@ -81,8 +88,35 @@ class StatsOutcome:
 
 
 def show(config: InspectConfig, query: str) -> ShowOutcome:
-    """Find the response ``query`` names (full id, unique prefix, or ``last``) and summarise it."""
-    out = ShowOutcome(query)
+    """Find the response ``query`` names and summarise it: a response id, a unique prefix of
+    one, ``last``, ``FILE:LINE`` (the response that line belongs to or, for a user input, the
+    response it triggered), an item id or a call id."""
+    at = _file_line(query)
+    if at is not None:
+        rid = refs.response_at(at[0], at[1], config.max_line_bytes)
+        out = _show_id(replace(config, paths=(at[0],)), rid, query) if rid else ShowOutcome(query)
+        out.query, out.resolved = query, rid
+        return out
+    out = _show_id(config, query, query)
+    if out.state == NOT_FOUND and query != LAST:
+        rid, path = refs.response_for_ref(config.paths, query, config.max_line_bytes)
+        if rid is not None and path is not None:
+            errors = out.errors
+            out = _show_id(replace(config, paths=(path,)), rid, query)
+            out.errors = errors + out.errors
+            out.resolved = rid
+    return out
+
+
+def _file_line(query: str) -> tuple[str, int] | None:
+    path, sep, line = query.rpartition(":")
+    if sep and path and line.isdigit() and int(line) > 0 and (path == "-" or os.path.isfile(path)):
+        return path, int(line)
+    return None
+
+
+def _show_id(config: InspectConfig, query: str, shown_query: str) -> ShowOutcome:
+    out = ShowOutcome(shown_query)
     found: list[FileHits] = []
     all_ids: set[str] = set()
     for path, error in discover(list(config.paths)):
@@ -125,6 +159,7 @@ def show(config: InspectConfig, query: str) -> ShowOutcome:
     out.state = FOUND
     out.response = resp
     out.diagnostics = diags
+    out.context = response_context(hits.path, records, exact, out.counter, config.max_line_bytes, config.prices)
     return out
 
 
@@ -165,14 +200,7 @@ def iter_rows(config: InspectConfig, errors: list[tuple[str, str]]) -> Iterator[
             errors.append((path, error))
             continue
         ready: list[tuple[int, int, Row]] = []
-        seq = 0
-
-        def take(info: ResponseInfo) -> None:
-            nonlocal seq
-            row = _row(info)
-            if matches_status(row.status, config.statuses):
-                seq += 1
-                heapq.heappush(ready, (row.line, seq, row))
+        take = _collector(ready, config.statuses)
 
         builder = SessionBuilder(path, keep=False, prices=config.prices, on_response=take)
         for item in iter_file(path, config.max_line_bytes):
@@ -189,6 +217,20 @@ def iter_rows(config: InspectConfig, errors: list[tuple[str, str]]) -> Iterator[
 
 
 _HOLD = 10_000
+
+
+def _collector(ready: list[tuple[int, int, Row]], statuses: frozenset[str]) -> Callable[[ResponseInfo], None]:
+    """The builder's on_response: rows that pass ``--status`` go on the ``ready`` heap."""
+    seq = 0
+
+    def take(info: ResponseInfo) -> None:
+        nonlocal seq
+        row = _row(info)
+        if matches_status(row.status, statuses):
+            seq += 1
+            heapq.heappush(ready, (row.line, seq, row))
+
+    return take
 
 LS_SORTS = ("line", "latency", "tokens", "cost", "status")
 """``ls --sort`` keys (``line``: file order, the default; the others: largest first)."""

@@ -15,7 +15,15 @@ from rich.text import Text
 
 from realtime_cli.core.safety import clean
 from realtime_cli.session.inspection import StatsOutcome
-from realtime_cli.session.model import NO_CLOCK, Cost, LatencyStats, LogModel, RunModel, Session, TokenUsage
+from realtime_cli.session.model import (
+    NO_CLOCK,
+    Cost,
+    LatencyStats,
+    LogModel,
+    RunModel,
+    Session,
+    TokenUsage,
+)
 from realtime_cli.session.prices import PRICES_AS_OF
 
 STATS_JSON_VERSION = 2
@@ -54,7 +62,9 @@ def latency_text(lat: LatencyStats) -> str:
     """``p50 620 ms · p90 ... · max ... (12, nearest-rank)``."""
     if not lat.count:
         return "-"
-    c = lambda v: fmt_ms(v).replace(" ", "")  # noqa: E731
+    def c(v: float | None) -> str:
+        return fmt_ms(v).replace(" ", "")
+
     return (
         f"p50 {c(lat.p50)}  p90 {c(lat.p90)}  p95 {c(lat.p95)}  p99 {c(lat.p99)}  max {c(lat.max)}"
         f"  (n={lat.count:,}, {lat.method})"
@@ -225,8 +235,12 @@ def _render_session(console: Console, s: Session, events: bool) -> None:
 # --------------------------------------------------------------------------- JSON
 
 
+def _r(v: float | None) -> float | None:
+    return None if v is None else round(v, 1)
+
+
 def _lat(lat: LatencyStats) -> dict[str, Any]:
-    r = lambda v: None if v is None else round(v, 1)  # noqa: E731
+    r = _r
     return {"count": lat.count, "p50": r(lat.p50), "p90": r(lat.p90), "p95": r(lat.p95), "p99": r(lat.p99),
             "max": r(lat.max), "mean": r(lat.mean), "method": lat.method, "unit": "ms"}
 
