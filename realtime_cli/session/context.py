@@ -1,7 +1,7 @@
 """What ``show`` needs around one response: its turn, model, timings and the tool outputs.
 
 The response's own records come from :mod:`realtime_cli.session.locate` (a byte search, no full
-parse). Its context comes from a bounded window before it: back to the third earlier
+parse). Its context comes from a bounded window before it: back to the second earlier
 ``response.done`` (which covers the turn that triggered it and a function-call round trip),
 never past its session's ``session.created`` and at most :data:`WINDOW` bytes, plus that
 ``session.created`` line itself (the model) and the lines after the response that carry its
@@ -23,7 +23,7 @@ from realtime_cli.session.prices import Price
 
 WINDOW = 16 << 20
 """Bytes read before a response, at most, to find the turn that triggered it."""
-_BACK = 3  # earlier response.done lines the window reaches back over
+_BACK = 2  # earlier response.done lines the window reaches back over
 _CALL_HITS = 50  # lines holding a call id read after the response, at most
 
 

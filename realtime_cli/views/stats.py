@@ -176,7 +176,7 @@ def _short(value: str | None, width: int) -> str:
 
 def session_line(s: Session, wide: bool) -> str:
     """One compact line (76 columns; the lines are added when the terminal is wide)."""
-    fails = sum(v for k, v in s.statuses.items() if k != "completed")
+    fails = sum(s.statuses.get(k, 0) for k in ("failed", "incomplete", "cancelled"))
     line = (
         f"{s.index:>4}  {_short(s.session_id, 18):<18} {_short(s.model, 18):<18} {s.turn_count:>5,} "
         f"{s.response_count:>5,} {fails:>4,} {fmt_ms(s.latency.p50):>8} "
