@@ -46,6 +46,7 @@ _SMALL = 1 << 16  # spans shorter than this are copied for orjson: cheaper than 
 _BRACKET = re.compile(rb'[^"\[\]{}]*(?:"[^"\\\n]*(?:\\[^\n][^"\\\n]*)*"[^"\[\]{}]*)*([\[\]{}"])')
 _STRING_BODY = re.compile(rb'[^"\\\n]*(?:\\[^\n][^"\\\n]*)*')
 _LITERAL = re.compile(rb'[^\s,\[\]{}"]*')
+_NESTING = 2  # arrays in arrays are streamed; deeper ones are elements (RT004, or RT001 if too deep)
 _MAX_TRIES = 12  # orjson attempts at candidate ends before the exact bracket scan
 
 
@@ -145,7 +146,7 @@ def _lines(sb: _Buffer) -> int:
 
 
 def _scan(path: str, sb: _Buffer, max_bytes: int) -> Generator[Item, None, None]:
-    depth = 0  # 0: between top-level values; 1: inside an array
+    depth = 0  # 0: between top-level values; 1: inside an array; 2: inside an array in it
     expecting = first = False  # in an array: an element must come next; nothing came yet
     elements = 0
     cut_at = 0  # the line of an element the stream ended in
@@ -160,7 +161,7 @@ def _scan(path: str, sb: _Buffer, max_bytes: int) -> Generator[Item, None, None]
             break
         buf = sb.buf
         c = buf[pos]
-        if c == 0x7B and depth == 1 and expecting:
+        if c == 0x7B and depth and expecting:
             # The common case, kept short: an object that ends where the separator between
             # elements seen last time is found next (a plain ``find``: memchr speed), or else
             # at the first candidate end; orjson's parse proves it.
@@ -184,7 +185,7 @@ def _scan(path: str, sb: _Buffer, max_bytes: int) -> Generator[Item, None, None]
                         yield from to_items(path, line, sb.base + pos, value)
                     first = False
                     if buf[nxt - 1] == 0x5D:  # "]": the array ends here
-                        depth, expecting, pos = 0, False, nxt
+                        depth, expecting, pos = depth - 1, False, nxt
                     else:
                         if at < 0:
                             sep = bytes(buf[end - 1:nxt])
@@ -202,7 +203,14 @@ def _scan(path: str, sb: _Buffer, max_bytes: int) -> Generator[Item, None, None]
         elif c == 0x5D:  # "]"
             if expecting and not first:
                 yield _failure(path, sb, pos, "invalid JSON array: a comma before the closing ]")
-            depth = 0
+            depth, expecting, first = depth - 1, False, False
+            pos += 1
+            continue
+        elif c == 0x5B and depth < _NESTING:
+            # An array of batches (arrays of events): streamed too, however big a batch is.
+            if not expecting:
+                yield _failure(path, sb, pos, "invalid JSON array: a comma is missing before this element")
+            depth, expecting, first = depth + 1, True, True
             pos += 1
             continue
         elif c == 0x2C:  # ","

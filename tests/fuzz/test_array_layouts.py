@@ -45,6 +45,9 @@ def _layout(evs: list[dict[str, Any]], style: str) -> tuple[bytes, list[int]]:
     nl = "\r\n" if style == "crlf" else "\n"
     if style in ("oneline", "utf8"):
         return ("[" + ", ".join(parts) + "]").encode(), [1] * len(evs)
+    if style == "batches":  # an array of arrays (one batch per turn), on one line
+        half = len(parts) // 2
+        return ("[[" + ", ".join(parts[:half]) + "], [" + ", ".join(parts[half:]) + "]]").encode(), [1] * len(evs)
     if style == "compact":
         return ("[" + ",".join(json.dumps(e, separators=(",", ":")) for e in evs) + "]" + nl).encode(), [1] * len(evs)
     out, lines, line = "[" + nl, [], 2
@@ -58,7 +61,7 @@ def _layout(evs: list[dict[str, Any]], style: str) -> tuple[bytes, list[int]]:
 
 @pytest.mark.parametrize("chunk", [5, 64, 1 << 20])
 @SETTINGS
-@given(evs=st.lists(events, min_size=1, max_size=6), style=st.sampled_from(["oneline", "compact", "perline", "pretty", "crlf", "utf8"]))
+@given(evs=st.lists(events, min_size=1, max_size=6), style=st.sampled_from(["oneline", "compact", "perline", "pretty", "crlf", "utf8", "batches"]))
 def test_every_layout_gives_the_elements_on_their_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int, evs: list[dict[str, Any]], style: str) -> None:
     monkeypatch.setattr(arrays, "_CHUNK", chunk)
     data, lines = _layout(evs, style)

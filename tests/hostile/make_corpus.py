@@ -134,7 +134,7 @@ def _arrays(add: Add, d: bytes) -> None:
     add("array_bom_crlf.json", b"\xef\xbb\xbf[\r\n" + GOOD + b",\r\n" + d + b"\r\n]\r\n", 1, 3, {})
     add("array_truncated.json", b"[\n" + GOOD + b",\n" + d + b",\n" + GOOD[:30], 1, 3, {4: ["RT001"]})
     add("array_trailing_garbage.json", b"[\n" + d + b"\n]\nThat was the log.\n", 1, 2, {4: ["RT001"]})
-    add("array_of_batches.json", b"[[" + GOOD + b"],\n [" + d + b", 42]]\n", 1, None, {2: ["RT004"]})
+    add("array_of_batches.json", b"[[" + GOOD + b"],\n [" + d + b", 42]]\n", 1, 2, {2: ["RT004"]})
     add("array_batch_lines.json", b"[" + GOOD + b"]\n[" + d + b"]\n", 1, 2, {})
     add("array_not_objects.json", b'[1, "two", null,\n' + d + b"]", 1, 2, {1: ["RT004"]})
     add("array_missing_commas.json", b"[\n" + GOOD + b"\n" + d + b",,\n]", 1, 3, {3: ["RT001"]})

@@ -73,14 +73,16 @@ def _codes(out: dict[str, object]) -> set[tuple[str, int]]:
     return {(d["code"], d["line"]) for d in diags}
 
 
-def test_big_one_line_array_streams(tmp_path: Path, baseline: int) -> None:
-    """60 MB in one line of one array: the old reader held the file, then every element."""
+@pytest.mark.parametrize("shape", ["array", "batch"])
+def test_big_one_line_array_streams(tmp_path: Path, baseline: int, shape: str) -> None:
+    """60 MB in one line of one array (or of one batch in an array): the old reader held the
+    file, then every element."""
     p = tmp_path / "big.json"
     with p.open("wb") as f:
-        f.write(b"[" + DEFECT)
+        f.write(b"[" + (b"[" if shape == "batch" else b"") + DEFECT)
         for _ in range(60 * MB // len(APPEND)):
             f.write(b", " + APPEND)
-        f.write(b", " + DEFECT + b"]")
+        f.write(b", " + DEFECT + (b"]" if shape == "batch" else b"") + b"]")
     code, out, peak = _child_peak(p)
     assert code == 1 and ("RT101", 1) in _codes(out)
     assert len(out["diagnostics"]) == 2  # type: ignore[arg-type]

@@ -91,9 +91,9 @@ def test_binary_start_reports_once_and_keeps_events(tmp_path: Path) -> None:
 
 
 def test_broken_one_line_array_does_not_swallow_the_file(tmp_path: Path) -> None:
-    # The element [1,2] is not an event (RT004); the stray "]" is reported; line 2 is read.
+    # The batch [1,2] holds no event (RT004 for each); the stray "]" is reported; line 2 is read.
     items = _items(tmp_path, b"[[1,2]]]\n" + EV + b"\n")
-    assert [i[:2] for i in items] == [("RT004", 1), ("RT001", 1), ("rec", 2)]
+    assert [i[:2] for i in items] == [("RT004", 1), ("RT004", 1), ("RT001", 1), ("rec", 2)]
 
 
 def test_json_array_file_keeps_physical_lines(tmp_path: Path) -> None:
