@@ -123,13 +123,16 @@ def _iter_stream(
     broken: ParseFailure | None = None
     long_cut = False
     chunk = min(_READ_CHUNK, max_line_bytes + 1)
+    # Only a whole input is sniffed and may be a JSON array: a range of a file (the engine's
+    # workers read those from memory or from an offset) is JSONL, a batch line included.
+    whole = offset == 0 and isinstance(stream, io.BufferedReader)
     try:
-        if offset == 0:  # the encoding and the binary sniff are about the start of a file
+        if whole:  # the encoding and the binary sniff are about the start of a file
             stream, note = _decoded(path, stream)
             if note is not None:
                 yield note
         readline = stream.readline
-        head = stream.peek(512)[:512] if offset == 0 and isinstance(stream, io.BufferedReader) else b""
+        head = stream.peek(512)[:512] if whole and isinstance(stream, io.BufferedReader) else b""
         if b"\x00" in head and _looks_binary(head):
             # Keep reading (a log with a binary preamble still has its events checked), but
             # report the garbage once instead of once per line.
@@ -145,7 +148,7 @@ def _iter_stream(
             if first:
                 if lineno == 1 and raw.startswith(_BOM):
                     raw = raw[3:]  # the line's offset stays that of the file's start
-                if raw.lstrip()[:1] == b"[" and not binary_at:
+                if whole and raw.lstrip()[:1] == b"[" and not binary_at:
                     # A JSON array (one line or many, of any size): streamed element by element.
                     lineno = yield from iter_array(path, stream, raw, lineno, start, max_line_bytes)
                     if tally is not None:
