@@ -151,6 +151,7 @@ def _scan(path: str, sb: _Buffer, max_bytes: int) -> Generator[Item, None, None]
     elements = 0
     cut_at = 0  # the line of an element the stream ended in
     sep = b""  # the bytes between two elements, as last seen ("}, {", "},\n  {", ...)
+    small = min(_SMALL, max_bytes)  # the fast path's reach: never past the limit
     pos = 0
     while True:
         if pos > _CHUNK:
@@ -165,11 +166,11 @@ def _scan(path: str, sb: _Buffer, max_bytes: int) -> Generator[Item, None, None]
             # The common case, kept short: an object that ends where the separator between
             # elements seen last time is found next (a plain ``find``: memchr speed), or else
             # at the first candidate end; orjson's parse proves it.
-            at = buf.find(sep, pos + 1, pos + _SMALL) if sep else -1
+            at = buf.find(sep, pos + 1, pos + small) if sep else -1
             if at >= 0:
                 end, nxt = at + 1, at + len(sep)
             else:
-                m = _CANDIDATE.search(buf, pos + 1, pos + _SMALL)
+                m = _CANDIDATE.search(buf, pos + 1, pos + small)
                 end, nxt = (m.start() + 1, m.end()) if m is not None else (0, 0)
             if end:
                 try:
@@ -298,8 +299,8 @@ def _literal(sb: _Buffer, start: int, max_bytes: int) -> _Element:
         m = _LITERAL.match(sb.buf, start)
         end = m.end() if m else start
         if end < len(sb.buf):
-            if dropped:
-                return _drained(sb, end, dropped + end)
+            if dropped or end - start > max_bytes:
+                return _drained(sb, end, dropped + end - start)
             return _Element(max(end, start + 1), FAILED, max(end, start + 1) - start)
         if dropped or end - start > max_bytes:
             dropped += end - start
@@ -326,6 +327,8 @@ def _by_candidates(sb: _Buffer, start: int, max_bytes: int) -> _Element | None:
                 return None
             continue
         end = m.start() + 1
+        if end - start > max_bytes:
+            return None  # too long: the exact scan drains it
         tries += 1
         try:
             if end - start < _SMALL:

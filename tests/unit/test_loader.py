@@ -170,10 +170,11 @@ def test_utf16_damage_is_reported_on_its_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("element", [b'{"type":"x.y","event_id":"e","pad":"' + b"z" * 5000 + b'"}', b'"' + b"z" * 5000 + b'"', b"1" * 5000])
-def test_an_array_element_over_the_limit_is_drained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, element: bytes) -> None:
+@pytest.mark.parametrize("chunk", [256, 1 << 20])  # the element spans many reads, or is in one
+def test_an_array_element_over_the_limit_is_drained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, element: bytes, chunk: int) -> None:
     from realtime_cli.logs import arrays
 
-    monkeypatch.setattr(arrays, "_CHUNK", 256)  # the element spans many reads
+    monkeypatch.setattr(arrays, "_CHUNK", chunk)
     data = b"[" + EV + b", " + element + b",\n" + EV + b"]"
     items = _items(tmp_path, data, max_line_bytes=1000)
     assert [i[:2] for i in items] == [("rec", 1), ("RT003", 1), ("rec", 2)]
