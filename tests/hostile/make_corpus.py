@@ -139,6 +139,8 @@ def _arrays(add: Add, d: bytes) -> None:
     add("array_not_objects.json", b'[1, "two", null,\n' + d + b"]", 1, 2, {1: ["RT004"]})
     add("array_missing_commas.json", b"[\n" + GOOD + b"\n" + d + b",,\n]", 1, 3, {3: ["RT001"]})
     add("array_empty.json", b"[ ]\n", 0, None, {0: ["RT008"]})
+    env = [{"time": "2025-01-01T00:00:00Z", "source": "server", "event": json.loads(e)} for e in (GOOD, d)]
+    add("array_of_envelopes.json", json.dumps(env, indent=1).encode(), 1, 12, {})  # where its element starts
     full = gzip.compress(b"[" + b",\n".join([GOOD, d] + [GOOD] * 300) + b"]\n", mtime=0)
     add("array_truncated.json.gz", full[: len(full) - 60], 1, 2, {})
 
