@@ -3,6 +3,7 @@ missing and unreadable paths, closed stdin, pipes that close early, Ctrl-C, the 
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import signal
@@ -309,3 +310,21 @@ def test_a_log_named_twice_is_checked_once(tmp_path: Path, run_cli: RunCli) -> N
     assert code == 1
     data = json.loads(out)
     assert [(Path(x["path"]).name, x["code"]) for x in data["diagnostics"]] == [("a.jsonl", "RT101")]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32-be"])
+def test_show_and_ls_read_a_utf16_log_like_its_utf8_twin(tmp_path: Path, run_cli: RunCli, encoding: str) -> None:
+    """A PowerShell-written copy of a session (UTF-16 with a BOM, CRLF) answers `show` and
+    `ls` as the UTF-8 original does when streamed (its bytes cannot be searched for the id)."""
+    src = Path(__file__).resolve().parents[2] / "examples" / "ga_session.jsonl"
+    text = src.read_bytes().decode()
+    utf8 = tmp_path / "ga.jsonl.gz"
+    utf8.write_bytes(gzip.compress(text.encode()))
+    twin = tmp_path / "ga16.jsonl"
+    data = text.replace("\n", "\r\n")
+    twin.write_bytes(data.encode(encoding) if encoding == "utf-16" else b"\x00\x00\xfe\xff" + data.encode(encoding))
+    for cmd in (("show", "last"), ("ls",)):
+        code8, out8, _ = run_cli(*cmd, "--format", "json", str(utf8))
+        code16, out16, _ = run_cli(*cmd, "--format", "json", str(twin))
+        assert code8 == code16 == 0
+        assert out16.replace(str(twin), str(utf8)) == out8
