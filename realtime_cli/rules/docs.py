@@ -41,22 +41,27 @@ class RuleDoc:
     evidence: str = ""
     input: str = "jsonl"
     args: tuple[str, ...] = ()
+    repeat: int = 0
+    """When > 0, the example stands for its lines written ``repeat`` times over, with ``{i}``
+    replaced by 1, 2, ... in each copy (a rule about volume, such as RT803)."""
 
     def bad_bytes(self) -> bytes:
         """The bytes of ``bad`` as a log file holds them (``\\xNN`` decoded for ``bytes``)."""
-        return _as_bytes(self.bad, self.input)
+        return _as_bytes(self.bad, self.input, self.repeat)
 
     def good_bytes(self) -> bytes:
         """The bytes of ``good`` as a log file holds them."""
-        return _as_bytes(self.good, self.input)
+        return _as_bytes(self.good, self.input, self.repeat)
 
 
 EMPTY = RuleDoc()
 
-_FIELDS = ("what", "why", "bad", "good", "fix", "evidence", "input", "args")
+_FIELDS = ("what", "why", "bad", "good", "fix", "evidence", "input", "args", "repeat")
 
 
-def _as_bytes(text: str, kind: str) -> bytes:
+def _as_bytes(text: str, kind: str, repeat: int) -> bytes:
+    if repeat > 0:
+        text = "".join(text.replace("{i}", str(i)) for i in range(1, repeat + 1))
     if kind == "bytes":
         import codecs
 
@@ -90,6 +95,7 @@ def load() -> dict[str, RuleDoc]:
             evidence=_prose(entry.get("evidence", "")),
             input=kind,
             args=tuple(entry.get("args", ())),
+            repeat=int(entry.get("repeat", 0)),
         )
     return out
 

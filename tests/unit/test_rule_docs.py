@@ -1,0 +1,99 @@
+"""Rule docs that cannot drift: every example runs through the real `rtcheck validate`.
+
+For each rule, the documented ``bad`` input must raise the rule's code and the ``good`` one must
+not (and must be clean of every other error and warning too, so it is an example to copy).
+"""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from typer.testing import CliRunner
+
+from realtime_cli.cli.main import app
+from realtime_cli.rules import catalog
+from realtime_cli.rules.catalog import RULES, Rule
+from realtime_cli.rules.docs import INPUT_KINDS
+
+CODES = list(RULES)
+
+
+def write_example(rule: Rule, which: str, folder: Path) -> Path:
+    """The documented ``bad`` or ``good`` example as a file, the way the doc says to feed it."""
+    doc = rule.doc
+    if doc.input == "path":
+        text = doc.bad if which == "bad" else doc.good
+        return folder / text.strip()
+    data = doc.bad_bytes() if which == "bad" else doc.good_bytes()
+    if doc.input == "gzip":
+        packed = gzip.compress(data, mtime=0)
+        path = folder / "log.jsonl.gz"
+        path.write_bytes(packed[: len(packed) * 2 // 3] if which == "bad" else packed)
+        return path
+    path = folder / "log.jsonl"
+    path.write_bytes(data)
+    return path
+
+
+def run_example(rule: Rule, which: str, folder: Path) -> list[dict[str, Any]]:
+    """Run `rtcheck validate ARGS --format json FILE` on an example; return its diagnostics."""
+    path = write_example(rule, which, folder)
+    args = ["validate", *rule.doc.args, "--format", "json", "--jobs", "1", str(path)]
+    result = CliRunner().invoke(app, args, catch_exceptions=False)
+    assert result.exit_code in (0, 1, 2), result.output
+    out = orjson.loads(result.stdout)
+    diags: list[dict[str, Any]] = out["diagnostics"]
+    return diags
+
+
+def _show(diags: list[dict[str, Any]]) -> str:
+    return "\n".join(f"  line {d['line']}: {d['code']} {d['message']}" for d in diags) or "  (nothing)"
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_every_rule_is_fully_documented(code: str) -> None:
+    rule = RULES[code]
+    doc = rule.doc
+    for field in ("what", "why", "fix", "evidence"):
+        text = getattr(doc, field)
+        assert len(text) > 80, f"{code}.{field} is missing or too short to explain anything: {text!r}"
+    assert doc.input in INPUT_KINDS
+    if code != "RT008":  # RT008's failing input is the empty file itself
+        assert doc.bad.strip(), f"{code} has no failing example"
+    if doc.input != "path":  # a missing path has no corrected form worth showing
+        assert doc.good.strip(), f"{code} has no corrected example"
+    assert catalog.full_description(rule) != rule.summary
+    assert len(catalog.full_description(rule)) > len(rule.summary)
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_bad_example_raises_the_rule(code: str, tmp_path: Path) -> None:
+    rule = RULES[code]
+    diags = run_example(rule, "bad", tmp_path)
+    assert code in {d["code"] for d in diags}, f"{code}'s documented bad example does not raise it; got:\n{_show(diags)}"
+
+
+@pytest.mark.parametrize("code", [c for c in CODES if RULES[c].doc.good.strip()])
+def test_good_example_is_clean(code: str, tmp_path: Path) -> None:
+    rule = RULES[code]
+    diags = run_example(rule, "good", tmp_path)
+    assert code not in {d["code"] for d in diags}, f"{code}'s corrected example still raises it:\n{_show(diags)}"
+    noisy = [d for d in diags if d["severity"] in ("error", "warning")]
+    assert not noisy, f"{code}'s corrected example is not clean:\n{_show(noisy)}"
+
+
+# Input, schema and dialect rules are about an event's shape itself; the others are not.
+CROSS_EVENT = [c for c in CODES if c[:4] not in ("RT00", "RT01", "RT10", "RT20")]
+
+
+@pytest.mark.parametrize("code", CROSS_EVENT)
+def test_bad_example_has_one_clear_defect(code: str, tmp_path: Path) -> None:
+    """A cross-event rule's failing example is schema-valid: the rule's own finding is the
+    point, not a pile of unrelated ones."""
+    diags = run_example(RULES[code], "bad", tmp_path)
+    schema = [d for d in diags if d["code"] in ("RT101", "RT102", "RT104")]
+    assert not schema, f"{code}'s failing example breaks the schema too:\n{_show(schema)}"
