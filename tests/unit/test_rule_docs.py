@@ -97,3 +97,43 @@ def test_bad_example_has_one_clear_defect(code: str, tmp_path: Path) -> None:
     diags = run_example(RULES[code], "bad", tmp_path)
     schema = [d for d in diags if d["code"] in ("RT101", "RT102", "RT104")]
     assert not schema, f"{code}'s failing example breaks the schema too:\n{_show(schema)}"
+
+
+# ---------------------------------------------------------------------- generated pages
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_readme_rule_table_is_current() -> None:
+    from realtime_cli.rules import pages
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert pages.replace_section(readme) == readme, "README's rule table is stale: python -m realtime_cli.rules.pages"
+
+
+def test_docs_rules_page_is_current() -> None:
+    from realtime_cli.rules import pages
+
+    page = (ROOT / pages.RULES_PAGE).read_text(encoding="utf-8")
+    assert page == pages.rules_page(), "docs/rules.md is stale: python -m realtime_cli.rules.pages"
+    for code in CODES:
+        assert f"## {code} {RULES[code].name}" in page
+
+
+def test_pages_check_mode_reports_a_stale_file(tmp_path: Path) -> None:
+    from realtime_cli.rules import pages
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (tmp_path / "README.md").write_text(readme.replace("| RT402", "| RT4O2", 1).replace("unpaired-content-part |", "x |", 1), encoding="utf-8")
+    assert pages.main(["--check", "--root", str(tmp_path)]) == 1
+    assert not (tmp_path / "docs").exists(), "--check must not write"
+    assert pages.main(["--root", str(tmp_path)]) == 0
+    assert (tmp_path / "README.md").read_text(encoding="utf-8") == readme
+    assert pages.main(["--check", "--root", str(tmp_path)]) == 0
+
+
+def test_pages_refuses_a_readme_without_markers(tmp_path: Path) -> None:
+    from realtime_cli.rules import pages
+
+    (tmp_path / "README.md").write_text("# a readme without the table\n", encoding="utf-8")
+    assert pages.main(["--root", str(tmp_path)]) == 2
