@@ -187,11 +187,11 @@ def examples(rule: Rule) -> list[tuple[str, str, str]]:
         steps.append((f"A log with these lines{raw} is reported by `{cmd}`:", d.bad, lang))
     if d.good:
         if d.input == "gzip":
-            sentence = "The same lines, compressed whole, are not:"
+            sentence = "The same lines, compressed whole, are not reported:"
         elif d.repeat:
-            sentence = f"Repeated {d.repeat:,} times the same way, these lines are not:"
+            sentence = f"These lines, repeated {d.repeat:,} times the same way, are not reported:"
         else:
-            sentence = "The corrected log is not:"
+            sentence = "The corrected log is not reported:"
         steps.append((sentence, d.good, lang))
     return steps
 
