@@ -27,7 +27,8 @@ class RuleFormat(StrEnum):
 def rule(
     names: Annotated[
         list[str] | None,
-        typer.Argument(help="Rule codes (RT402, rt402), prefixes (RT4) or names (delta-mismatch).", show_default=False),
+        typer.Argument(metavar="[RULE]...", help="Rule codes (RT402, rt402), prefixes (RT4) or names (delta-mismatch).",
+                       show_default=False),
     ] = None,
     all_rules: Annotated[bool, typer.Option("--all", help="Document every rule.")] = False,
     output_format: Annotated[RuleFormat, typer.Option("--format", "-f", help="Output format.")] = RuleFormat.text,
@@ -109,6 +110,14 @@ def render(console: Any, markdown: str) -> None:
                 console.print(wrapped, soft_wrap=True)
 
 
+EPILOG = (
+    "\b\nExamples:\n"
+    "  rtcheck rule RT402                    explain one rule\n"
+    "  rtcheck rule delta-mismatch -f json   the same rule, as JSON\n"
+    "  rtcheck rule --all > rules.md         every rule, as Markdown-ish text"
+)
+
+
 def register(app: typer.Typer) -> None:
     """Add ``rule`` to the rtcheck app."""
-    app.command("rule")(rule)
+    app.command("rule", epilog=EPILOG)(rule)
