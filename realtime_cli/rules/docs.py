@@ -73,10 +73,15 @@ def _as_bytes(text: str, kind: str, repeat: int) -> bytes:
 @functools.cache
 def load() -> dict[str, RuleDoc]:
     """Every rule's documentation by code, parsed from the bundled TOML once per process."""
-    import tomllib
     from importlib import resources
 
-    text = resources.files("realtime_cli.rules").joinpath("rule_docs.toml").read_text(encoding="utf-8")
+    return parse(resources.files("realtime_cli.rules").joinpath("rule_docs.toml").read_text(encoding="utf-8"))
+
+
+def parse(text: str) -> dict[str, RuleDoc]:
+    """Rule docs from TOML text (``[CODE]`` tables); ValueError names a malformed entry."""
+    import tomllib
+
     data = tomllib.loads(text)
     out: dict[str, RuleDoc] = {}
     for code, entry in data.items():

@@ -7,6 +7,7 @@ not (and must be clean of every other error and warning too, so it is an example
 from __future__ import annotations
 
 import gzip
+import re
 from pathlib import Path
 from typing import Any
 
@@ -138,3 +139,86 @@ def test_pages_refuses_a_readme_without_markers(tmp_path: Path) -> None:
 
     (tmp_path / "README.md").write_text("# a readme without the table\n", encoding="utf-8")
     assert pages.main(["--root", str(tmp_path)]) == 2
+
+
+# ---------------------------------------------------------------------- the docs data and renderers
+
+
+def test_docs_exist_exactly_for_the_catalogue() -> None:
+    from realtime_cli.rules import docs
+
+    assert set(docs.load()) == set(RULES), "a rule without docs, or docs for a code that does not exist"
+
+
+def test_prose_is_reflowed_and_examples_kept_verbatim() -> None:
+    from realtime_cli.rules import docs
+
+    parsed = docs.parse(
+        "[RT999]\nwhat = '''\nOne sentence\nwrapped by hand.\n\nA second paragraph.\n- an item\n  continued\n- another\n'''\n"
+        "bad = '''\n{\"a\":1}\n  {\"b\":2}\n'''\n"
+    )
+    doc = parsed["RT999"]
+    assert doc.what == "One sentence wrapped by hand.\n\nA second paragraph.\n- an item continued\n- another"
+    assert doc.bad == '{"a":1}\n  {"b":2}\n'
+
+
+@pytest.mark.parametrize("toml", [
+    "[RT999]\nwaht = 'typo'\n",
+    "[RT999]\ninput = 'stdin'\n",
+])
+def test_malformed_docs_are_refused(toml: str) -> None:
+    from realtime_cli.rules import docs
+
+    with pytest.raises(ValueError, match="RT999"):
+        docs.parse(toml)
+
+
+def test_bytes_examples_decode_escapes_and_repeat_counts() -> None:
+    from realtime_cli.rules import docs
+
+    parsed = docs.parse("[RT999]\ninput = 'bytes'\nrepeat = 3\nbad = '''\n{\"n\":\"{i}\\xff\"}\n'''\n")
+    assert parsed["RT999"].bad_bytes() == b'{"n":"1\xff"}\n{"n":"2\xff"}\n{"n":"3\xff"}\n'
+
+
+def test_markdown_help_fences_every_example_line() -> None:
+    rule = RULES["RT402"]
+    md = catalog.help_markdown(rule)
+    fenced = re.findall(r"```jsonl\n(.*?)\n```", md, re.S)
+    assert fenced == [rule.doc.bad.rstrip("\n"), rule.doc.good.rstrip("\n")]
+    assert md.startswith("## RT402 unpaired-content-part\n")
+    assert catalog.help_markdown(rule, level=1).startswith("# RT402 ")
+    for title in ("What it checks", "Why it matters", "Example", "How to fix it", "Evidence"):
+        assert f"\n### {title}\n" in md
+
+
+def test_text_help_holds_everything_without_markdown() -> None:
+    rule = RULES["RT605"]
+    text = catalog.help_text(rule)
+    assert text.startswith("RT605 truncate-beyond-audio (error, on by default)\n")
+    for part in (rule.summary, rule.doc.what, rule.doc.why, rule.doc.fix, rule.doc.evidence):
+        assert part in text
+    for line in rule.doc.bad.splitlines():
+        assert "    " + line in text.splitlines()
+    assert "```" not in text and "##" not in text
+
+
+def test_full_description_is_what_and_why() -> None:
+    rule = RULES["RT301"]
+    assert catalog.full_description(rule) == rule.doc.what + "\n\n" + rule.doc.why
+
+
+def test_off_by_default_rules_say_how_to_turn_them_on() -> None:
+    assert "off by default (turn it on with --select RT011)" in catalog.help_text(RULES["RT011"])
+
+
+@pytest.mark.parametrize(("query", "code"), [("RT402", "RT402"), ("rt402", "RT402"), ("delta-mismatch", "RT405"),
+                                             ("DELTA_MISMATCH", "RT405"), ("RT4", None), ("nope", None)])
+def test_find(query: str, code: str | None) -> None:
+    found = catalog.find(query)
+    assert (found.code if found else None) == code
+
+
+def test_suggest_offers_codes_and_names() -> None:
+    assert catalog.suggest("RT4O2")[0] == "RT402 (unpaired-content-part)"
+    assert catalog.suggest("delta-mismatches")[0] == "RT405 (delta-mismatch)"
+    assert catalog.suggest("zzzzzz") == []
