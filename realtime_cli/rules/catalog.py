@@ -179,6 +179,9 @@ def examples(rule: Rule) -> list[tuple[str, str, str]]:
     elif d.input == "gzip":
         steps.append((f"These lines, gzip-compressed into `{log}` and then cut short (as a partial download or a killed "
                       f"writer leaves them), are reported by `{cmd}`:", d.bad, lang))
+    elif d.input == "utf16":
+        steps.append((f"These lines, saved as UTF-16 LE with a byte-order mark (as Windows PowerShell 5's `>` "
+                      f"saves text), are reported by `{cmd}`:", d.bad, lang))
     elif d.repeat:
         steps.append((f"A log of this line repeated {d.repeat:,} times (`{{i}}` counting 1, 2, 3, ...) is reported by "
                       f"`{cmd}`:", d.bad, lang))
@@ -188,6 +191,8 @@ def examples(rule: Rule) -> list[tuple[str, str, str]]:
     if d.good:
         if d.input == "gzip":
             sentence = "The same lines, compressed whole, are not reported:"
+        elif d.input == "utf16":
+            sentence = "The same lines saved as UTF-8 are not reported:"
         elif d.repeat:
             sentence = f"These lines, repeated {d.repeat:,} times the same way, are not reported:"
         else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-INPUT_KINDS = ("jsonl", "bytes", "gzip", "path")
+INPUT_KINDS = ("jsonl", "bytes", "gzip", "utf16", "path")
 """How a doc's ``bad``/``good`` text becomes the input that shows the rule:
 
 - ``jsonl``: the text is the log file, as is;
@@ -18,6 +18,8 @@ INPUT_KINDS = ("jsonl", "bytes", "gzip", "path")
   NUL bytes), because those bytes cannot be shown as text;
 - ``gzip``: the text is gzip-compressed into a ``.gz`` log; for ``bad`` the compressed stream
   is then cut short (a truncated download or an interrupted writer);
+- ``utf16``: ``bad`` is saved as UTF-16 LE with a byte-order mark (as Windows PowerShell 5's
+  ``>`` saves text), ``good`` as UTF-8;
 - ``path``: no content; ``bad`` is a path that does not exist and ``good`` one that does.
 """
 
@@ -47,7 +49,10 @@ class RuleDoc:
 
     def bad_bytes(self) -> bytes:
         """The bytes of ``bad`` as a log file holds them (``\\xNN`` decoded for ``bytes``)."""
-        return _as_bytes(self.bad, self.input, self.repeat)
+        data = _as_bytes(self.bad, self.input, self.repeat)
+        if self.input == "utf16":
+            return b"\xff\xfe" + data.decode("utf-8").encode("utf-16-le")
+        return data
 
     def good_bytes(self) -> bytes:
         """The bytes of ``good`` as a log file holds them."""
