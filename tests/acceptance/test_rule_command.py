@@ -132,11 +132,20 @@ def test_a_prefix_prints_its_family() -> None:
     assert [d["code"] for d in json.loads(run.stdout)] == ["RT501", "RT502", "RT503", "RT504", "RT505"]
 
 
-def test_all_as_text_documents_every_rule() -> None:
-    run = invoke("--all")
+@pytest.mark.parametrize("columns", [40, 80])
+def test_all_as_text_documents_every_rule_within_the_width(columns: int) -> None:
+    run = invoke("--all", columns=columns)
     assert run.code == 0, run
     for code, rule in RULES.items():
         assert f"## {code} {rule.name}\n" in run.stdout
+    fences = prose = 0
+    for line in run.stdout.splitlines():
+        if line.startswith("```"):
+            fences += 1
+        elif fences % 2 == 0:
+            prose += 1
+            assert len(line) <= columns, f"prose line wider than {columns}: {line!r}"
+    assert fences % 2 == 0 and prose > 1000
 
 
 def test_colour_only_when_asked() -> None:
