@@ -270,7 +270,7 @@ def to_dict(rule: Rule) -> dict[str, Any]:
         "summary": rule.summary,
         "what": d.what,
         "why": d.why,
-        "example": {"input": d.input, "args": list(d.args), "bad": d.bad, "good": d.good},
+        "example": {"input": d.input, "args": list(d.args), "repeat": d.repeat, "bad": d.bad, "good": d.good},
         "fix": d.fix,
         "evidence": d.evidence,
     }

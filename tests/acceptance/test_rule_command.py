@@ -114,7 +114,7 @@ def test_json_for_one_rule_is_one_object() -> None:
     assert data["version"] == 1 and data["code"] == "RT301" and data["name"] == "response-never-done"
     assert data["severity"] == "error" and data["default"] is True
     assert "response.created" in data["example"]["bad"] and "response.done" in data["example"]["good"]
-    assert data["example"]["input"] == "jsonl" and data["example"]["args"] == []
+    assert data["example"]["input"] == "jsonl" and data["example"]["args"] == [] and data["example"]["repeat"] == 0
     assert all(data[k] for k in ("summary", "what", "why", "fix", "evidence"))
 
 
