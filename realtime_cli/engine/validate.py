@@ -232,6 +232,8 @@ class FileValidator:
         if type(item) is not Record:
             assert isinstance(item, ParseFailure)
             self.out.emit(item.code, item.message, line=item.line, col=item.col)
+            if item.line:
+                self.checker.ctx.unreadable = item.line
             return
         rec = item
         self.summary.events += 1
@@ -247,6 +249,7 @@ class FileValidator:
 
                 message = f"`type` must be a string, got {got(etype)}"
             self.out.emit("RT005", message, line=rec.line, event=ev, json_path="$.type")
+            self.checker.ctx.unreadable = rec.line
             return
         if self._fast is not None:
             # The common case (dialect decided): see _FAST.
