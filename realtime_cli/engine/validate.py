@@ -353,6 +353,7 @@ class FileValidator:
         self.checker.finish()
         self.summary.dialect = None if self._undetermined else self.dialect
         self.summary.responses = len(self._response_ids)
+        self.summary.elided = dict(self.out.elided)
         diags = sorted(self.out.diagnostics, key=Diagnostic.sort_key)
         return self.summary, diags
 
@@ -469,8 +470,8 @@ class FileValidator:
             self._explain(rec, sid, ev, "RT104", response_id=ev.get("id") if isinstance(ev.get("id"), str) else None)
 
     def _explain(self, rec: Record, sid: str, ev: dict[str, Any], code: str, response_id: str | None = None) -> None:
-        if not self.out.wants(code):
-            return
+        if not self.out.wants(code) or not self.out.room(code):
+            return  # (past the per-file cap the event is counted, not explained: see collector)
         problems = explain(sid, ev)
         if not problems:  # engines disagree: never drop the finding silently
             problems = [("$", "does not match its schema")]
@@ -481,7 +482,8 @@ class FileValidator:
             elif isinstance(ev.get("response_id"), str):
                 response_id = ev["response_id"]
         for jpath, message in problems:
-            self.out.emit(code, f"{message} at {jpath}", line=rec.line, event=ev, json_path=jpath, response_id=response_id)
+            self.out.emit(code, f"{message} at {jpath}", line=rec.line, event=ev, json_path=jpath, response_id=response_id,
+                          grouped=True)
 
     def _report_mixed(self, rec: Record, etype: str, sig: str) -> None:
         if self._mixed_reported:
