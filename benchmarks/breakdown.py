@@ -24,7 +24,7 @@ if str(ROOT) not in sys.path:
 
 import orjson  # noqa: E402
 
-from realtime_cli.engine import validate as v  # noqa: E402
+from realtime_cli.engine import filecheck as v  # noqa: E402
 from realtime_cli.logs import dialect as dl  # noqa: E402
 from realtime_cli.logs import loader  # noqa: E402
 

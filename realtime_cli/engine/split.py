@@ -128,7 +128,7 @@ def early_signal(path: str, config: Any) -> tuple[str, int] | None:
     scan stops well before that buffer could fill, so a signal found here is the one the
     engine uses. None: no early signal (such a file is not split).
     """
-    from realtime_cli.engine.validate import AUDIO_FIELDS, audio_length
+    from realtime_cli.engine.filecheck import AUDIO_FIELDS, audio_length
     from realtime_cli.logs import dialect as dl
 
     records = weight = 0
@@ -162,7 +162,7 @@ def range_task(path: str, start: int, end: int, first_line: int, config: Any, si
     the dialect the sequential pass decided (``signal``), as it would be at that line. The
     range is streamed from the file: memory does not grow with its size.
     """
-    from realtime_cli.engine.validate import FileValidator
+    from realtime_cli.engine.filecheck import FileValidator
 
     fv = FileValidator(path, config)
     if start > 0 and signal is not None and fv.dialect is None:
