@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from realtime_cli.core.diagnostics import Diagnostic, FileSummary
-from realtime_cli.engine import schema_store, verdicts
+from realtime_cli.engine import fastread, schema_store, verdicts
 from realtime_cli.engine.collector import Collector
 from realtime_cli.engine.explain import explain
 from realtime_cli.logs import dialect as dl
@@ -520,6 +520,15 @@ def validate_stream(path: str, items: Iterable[Record | ParseFailure], config: C
 
 def validate_file(path: str, config: Config, progress: Any = None) -> tuple[FileSummary, list[Diagnostic]]:
     """Validate one file (``-`` for stdin, reported as ``<stdin>``)."""
+    if path != "-" and fastread.simple_file(path):
+        fv = FileValidator(path, config)
+        step = 0
+        if progress is not None:
+            from realtime_cli.cli.progress import STEP_BYTES
+
+            step = STEP_BYTES
+        if fastread.consume_file(fv, path, audio_length, progress, step or 2 << 20):
+            return fv.finish()
     items: Iterable[Record | ParseFailure] = iter_file(path, config.max_line_bytes)
     if progress is not None:  # realtime_cli.cli.progress: a hook call every few MB, never per event
         from realtime_cli.cli.progress import ticking
