@@ -32,7 +32,7 @@ from realtime_cli.logs import loader
 from realtime_cli.logs.jsonparse import FAILED, parse_slow
 from realtime_cli.logs.loader import ParseFailure, Record
 from realtime_cli.rules import lifecycle, refs, structure
-from realtime_cli.rules.context import is_cut
+from realtime_cli.rules.context import OPEN_CAP, is_cut, put_bounded
 
 if TYPE_CHECKING:
     from realtime_cli.engine.filecheck import FileValidator
@@ -45,10 +45,12 @@ _HOT: dict[str, tuple[str, bool, bool]] = {
     **{t: (kind, ci, False) for t, (kind, ci) in structure._DELTAS.items()},
     "response.audio.delta": ("", True, True),
     "response.output_audio.delta": ("", True, True),
+    "input_audio_buffer.append": ("append", False, True),
 }
 # The rule handlers the fast path stands in for, per kind of hot event (by function).
 _TEXT_HANDLERS = (lifecycle.Lifecycle.on_response_event, structure.Structure.on_delta)
 _AUDIO_HANDLERS = (lifecycle.Lifecycle.on_response_event, structure.Structure.on_audio, refs.Refs.on_audio)
+_APPEND_HANDLERS = (lifecycle.Lifecycle.on_client, structure.Structure.on_append)
 
 
 class _Bail(Exception):
@@ -147,13 +149,13 @@ def _consume(fv: FileValidator, path: str, f: Any, audio_length: Callable[[Any],
                 if ok is None:
                     table = fv._fast
                     known = table[etype] if etype in table else _fast_entry(fv._fast_dialect, etype)
-                    ok = fast_ok[etype] = known is not None and _handlers_match(checker, etype, entry[2][2])
+                    ok = fast_ok[etype] = known is not None and _handlers_match(checker, etype, entry[2])
                 if ok:
                     try:
                         ev = entry[0].decode(raw)
                     except decode_error:
                         ev = None
-                    if ev is not None and _fast_event(fams, ev, entry[2], audio_length, lineno):
+                    if ev is not None and _fast_event(fams, ev, entry, audio_length, lineno):
                         saw_content = True
                         summary.events += 1
                         continue
@@ -185,10 +187,10 @@ def _consume(fv: FileValidator, path: str, f: Any, audio_length: Callable[[Any],
         raise _Bail  # an empty or blank file: the loader says so (RT008)
 
 
-def _handlers_match(checker: Any, etype: str, audio: bool) -> bool:
+def _handlers_match(checker: Any, etype: str, spec: tuple[str, bool, bool]) -> bool:
     """Whether ``etype``'s handlers are exactly the ones the fast path stands in for."""
     handlers = checker.handlers_for(etype) or ()
-    want = _AUDIO_HANDLERS if audio else _TEXT_HANDLERS
+    want = _APPEND_HANDLERS if spec[0] == "append" else _AUDIO_HANDLERS if spec[2] else _TEXT_HANDLERS
     return tuple(getattr(h, "__func__", None) for h in handlers) == want
 
 
@@ -198,7 +200,7 @@ def _families(checker: Any) -> tuple[Any, Any, Any]:
     return found.get(lifecycle.Lifecycle), found.get(structure.Structure), found.get(refs.Refs)
 
 
-def _fast_event(fams: tuple[Any, Any, Any], ev: Any, spec: tuple[str, bool, bool],
+def _fast_event(fams: tuple[Any, Any, Any], ev: Any, entry: tuple[Any, str, tuple[str, bool, bool]],
                 audio_length: Callable[[Any], int], line: int) -> bool:
     """The rules' work for one valid hot event, if nothing in it needs the general path.
 
@@ -206,6 +208,14 @@ def _fast_event(fams: tuple[Any, Any, Any], ev: Any, spec: tuple[str, bool, bool
     everything as it was for the general path.
     """
     life, struct, ref = fams
+    spec = entry[2]
+    if spec[0] == "append":  # lifecycle.on_client, and structure.on_append for a valid payload
+        if life is None or audio_length(ev.audio) < 0:
+            return False
+        eid = ev.event_id
+        if type(eid) is str:
+            put_bounded(life.client_events, eid, (entry[1], line), OPEN_CAP)
+        return True
     rid = ev.response_id
     st = life.open.get(rid) if life is not None else None
     if st is None:
