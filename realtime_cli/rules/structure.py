@@ -7,6 +7,7 @@ running hash and length: one response with a million deltas stays in bounded mem
 
 from __future__ import annotations
 
+from array import array
 from typing import Any
 
 from realtime_cli.engine.explain import short
@@ -84,7 +85,8 @@ class _Stream:
 
     def __init__(self, line: int) -> None:
         self.parts: list[str] = []
-        self.lines: list[int] = []  # the line of each kept delta (to say where text departs)
+        # The line of each kept delta (to say where text departs), 8 bytes each, no int objects.
+        self.lines = array("q")
         self.first_line = line
         self.n = 0
         self.hasher: Any = None
@@ -103,7 +105,7 @@ class _Stream:
             self.hasher = hashlib.blake2b(digest_size=16)
             self.hasher.update("".join(self.parts).encode("utf-8", "surrogatepass"))
             self.parts = []
-            self.lines = []
+            self.lines = array("q")
 
 
 def _departure(st: _Stream, joined: str, final: str) -> tuple[str, int]:
