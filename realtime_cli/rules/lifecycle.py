@@ -59,14 +59,19 @@ _STATUSES = frozenset({"completed", "cancelled", "failed", "incomplete", "in_pro
 class _Open:
     """A response between response.created and response.done."""
 
-    __slots__ = ("conv", "line", "maybe_done", "partial", "seen")
+    __slots__ = ("conv", "line", "maybe_alias", "maybe_done", "partial", "seen")
 
     def __init__(self, line: int, conv: Any, partial: bool) -> None:
         self.line = line
-        self.maybe_done = False  # an RT303/RT304 event with a wrong id may have been meant for it
+        self.maybe_done = False  # an RT303 response.done with a wrong id may have been meant for it
+        self.maybe_alias = False  # RT304 named another id while this one was idle (see on_response_event)
         self.seen = False  # an event has named it since its response.created
         self.conv = conv  # conversation key, or _NO_CONVERSATION for out-of-band responses
         self.partial = partial  # adopted in a mid-session log: its creation is not in the log
+
+    def explained(self) -> bool:
+        """Whether an earlier finding already accounts for this response never finishing."""
+        return self.maybe_done or (self.maybe_alias and not self.seen)
 
 
 def check_status(out: Any, rec: Record, resp: dict[str, Any], prefix: str, rid: str | None, is_done: bool) -> None:
@@ -148,7 +153,7 @@ class Lifecycle:
         if key is not _NO_CONVERSATION:
             other = self.active.get(key)
             prev = self.open.get(other) if other is not None else None
-            if other is not None and prev is not None and not prev.maybe_done and self.ctx.unreadable < prev.line:
+            if other is not None and prev is not None and not prev.explained() and self.ctx.unreadable < prev.line:
                 # (An unreadable line since ``other`` was created may have been its response.done:
                 # RT301 at the end says so, once.)
                 where = f" in conversation {short(key)}" if key else ""
@@ -226,17 +231,14 @@ class Lifecycle:
         if rid in self.reported:
             return
         put_bounded(self.reported, rid, None, KNOWN_CAP)
-        # A response created with a wrong id is still open and has had no events: name it here
-        # (and not again as never done, or as still active when the next one starts).
-        idle = [(r, o) for r, o in self.open.items() if not (o.seen or o.partial or o.maybe_done)]
-        tail = ""
+        # If the one response still open and without events never gets any, its response.created
+        # most likely had this id wrong: it is then not reported again (never done, or still
+        # active when the next one starts). If it does get events, this event's id was wrong.
+        idle = [o for o in self.open.values() if not (o.seen or o.partial or o.maybe_done)]
         if len(idle) == 1:
-            other, st = idle[0]
-            st.maybe_done = True
-            tail = (f"; response {short(other)} (created at line {st.line}) has had no events: if that "
-                    "response.created was meant, its id is wrong")
-        self.out.emit("RT304", f"{etype} names response {short(rid)}, which no response.created announced{tail}",
-                      line=rec.line, event=ev, json_path="$.response_id", response_id=rid, cites_line=bool(tail))
+            idle[0].maybe_alias = True
+        self.out.emit("RT304", f"{etype} names response {short(rid)}, which no response.created announced",
+                      line=rec.line, event=ev, json_path="$.response_id", response_id=rid)
         # Track it from here (as if created, without RT301 at the end): its later events and
         # its response.done only inherit this finding.
         if put_bounded(self.open, rid, _Open(rec.line, _NO_CONVERSATION, True), OPEN_CAP):
@@ -279,7 +281,7 @@ class Lifecycle:
     def finish(self) -> None:
         """Report every response that was created and never done (at its created line)."""
         for rid, st in self.open.items():
-            if st.partial or st.maybe_done:
+            if st.partial or st.explained():
                 continue
             lost = self.ctx.unreadable
             tail = f" (line {lost} could not be read; it may have been that response.done)" if lost > st.line else ""
