@@ -178,7 +178,7 @@ def test_one_defect_gives_at_most_two_findings(path: Path) -> None:
         new = [d for d in _findings(mutated) if (d.code, d.message) not in base]
         if not new:
             continue  # some defects cannot be seen in a log (a dropped audio delta)
-        near = lines[line - 2:line] + mutated[line - 1:line]
+        near = lines[max(0, line - 2):line] + mutated[line - 1:line]
         ids = {i for text in near for i in _ID.findall(text)}
         named = any(d.line == line or any(i in d.message for i in ids) for d in new)
         if len(new) > 2 or not named:
