@@ -28,7 +28,7 @@ import msgspec
 import orjson
 
 from realtime_cli.engine import schema_types
-from realtime_cli.logs import loader
+from realtime_cli.logs import loader, streams
 from realtime_cli.logs.jsonparse import FAILED, parse_slow
 from realtime_cli.logs.loader import ParseFailure, Record
 from realtime_cli.rules import lifecycle, refs, structure
@@ -58,8 +58,9 @@ class _Bail(Exception):
 
 
 def _opener() -> Any:
-    # The loader's ``open`` (a test may refuse it there, as a locked file would) or the builtin.
-    return getattr(loader, "open", open)
+    # The ``open`` the loader's input streams use (a test may refuse it there, as a locked file
+    # would: see tests/hostile/test_edges.py), or the builtin.
+    return getattr(streams, "open", open)
 
 
 def simple_file(path: str) -> bool:
