@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from collections import defaultdict
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,17 +30,8 @@ if str(ROOT) not in sys.path:
 import msgspec  # noqa: E402
 import orjson  # noqa: E402
 
+from benchmarks.breakdown import best  # noqa: E402
 from realtime_cli.engine import filecheck, schema_types, verdicts  # noqa: E402
-
-
-def best(fn: Callable[[], Any], repeat: int) -> float:
-    """The fastest of ``repeat`` runs of ``fn``, in seconds."""
-    times = []
-    for _ in range(repeat):
-        started = time.process_time()
-        fn()
-        times.append(time.process_time() - started)
-    return min(times)
 
 
 def per_type(path: str, dialect: str, repeat: int) -> None:
