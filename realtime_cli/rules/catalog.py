@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from realtime_cli.core.diagnostics import Severity
+from realtime_cli.rules import docs as _docs
+from realtime_cli.rules.docs import RuleDoc
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO  # noqa: E741 - terse table below
 
@@ -22,6 +25,11 @@ class Rule:
     summary: str
     default: bool = True
     """Off-by-default rules are notes only some users want; ``--select`` turns them on."""
+
+    @property
+    def doc(self) -> RuleDoc:
+        """The long explanation (what, why, bad/good example, fix, evidence), loaded on first use."""
+        return _docs.load().get(self.code, _docs.EMPTY)
 
 
 _RULES: tuple[Rule, ...] = (
@@ -122,3 +130,128 @@ def enabled_codes(select: Iterable[str] | None, ignore: Iterable[str] | None) ->
     chosen = expand(sel) if sel else {c for c, r in RULES.items() if r.default}
     chosen -= expand(ignore or [])
     return frozenset(chosen)
+
+
+# ---------------------------------------------------------------------- finding a rule
+
+def find(query: str) -> Rule | None:
+    """The rule a user means by ``query``: a code in any case (``rt402``) or a name (``delta-mismatch``)."""
+    q = query.strip()
+    rule = RULES.get(q.upper())
+    if rule is not None:
+        return rule
+    name = q.lower().replace("_", "-")
+    return next((r for r in RULES.values() if r.name == name), None)
+
+
+def suggest(query: str, n: int = 3) -> list[str]:
+    """Close matches for an unknown code or name, as ``CODE (name)`` strings, best first."""
+    import difflib
+
+    q = query.strip()
+    codes = difflib.get_close_matches(q.upper(), list(RULES), n=n, cutoff=0.6)
+    names = difflib.get_close_matches(q.lower(), [r.name for r in RULES.values()], n=n, cutoff=0.6)
+    by_name = {r.name: r.code for r in RULES.values()}
+    picked = list(dict.fromkeys(codes + [by_name[x] for x in names]))[:n]
+    return [f"{c} ({RULES[c].name})" for c in picked]
+
+
+# ---------------------------------------------------------------------- rendering the docs
+
+DOC_FORMAT_VERSION = 1
+"""Version of the JSON shape of ``to_dict`` (``rtcheck rule --format json``); bumped on any
+incompatible change. Fields are only ever added within a version."""
+
+
+def example_note(rule: Rule, good: bool = False) -> str:
+    """One sentence saying how the ``bad`` (or ``good``) example is fed to rtcheck."""
+    d = rule.doc
+    cmd = "rtcheck validate " + " ".join((*d.args, "log.jsonl" if d.input != "gzip" else "log.jsonl.gz"))
+    if d.input == "path":
+        return f"`rtcheck validate {d.good.strip()}` (a file that exists)" if good else (
+            f"`rtcheck validate {d.bad.strip()}`, a path that does not exist or cannot be read")
+    if d.input == "gzip":
+        return (f"These lines, gzip-compressed whole, checked with `{cmd}`" if good else
+                f"These lines gzip-compressed, the compressed file then cut short, checked with `{cmd}`")
+    raw = " (\\xNN stands for one raw byte)" if d.input == "bytes" else ""
+    return f"{'This log' if good else 'A log holding these lines'}{raw}, checked with `{cmd}`"
+
+
+def full_description(rule: Rule) -> str:
+    """What the rule checks and why it matters, as plain text (SARIF ``fullDescription``)."""
+    d = rule.doc
+    parts = [p for p in (d.what, d.why) if p]
+    return "\n\n".join(parts) if parts else rule.summary
+
+
+def _sections(rule: Rule) -> list[tuple[str, str]]:
+    d = rule.doc
+    return [(title, text) for title, text in (
+        ("What it checks", d.what), ("Why it matters", d.why), ("How to fix it", d.fix), ("Evidence", d.evidence),
+    ) if text]
+
+
+def _header(rule: Rule) -> str:
+    default = "on by default" if rule.default else "off by default (turn it on with --select " + rule.code + ")"
+    return f"{rule.severity.label}, {default}"
+
+
+def help_text(rule: Rule) -> str:
+    """Everything about the rule as plain text: SARIF ``help.text`` and ``rtcheck rule`` piped."""
+    d = rule.doc
+    out = [f"{rule.code} {rule.name} ({_header(rule)})", "", rule.summary]
+    sections = _sections(rule)
+    for title, text in sections[:2]:
+        out += ["", title + ":", text]
+    if d.bad:
+        out += ["", "Example that triggers it: " + example_note(rule) + ":", "", _indent(d.bad)]
+    if d.good:
+        out += ["", "Corrected: " + example_note(rule, good=True) + ":", "", _indent(d.good)]
+    for title, text in sections[2:]:
+        out += ["", title + ":", text]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def help_markdown(rule: Rule) -> str:
+    """Everything about the rule as Markdown: SARIF ``help.markdown`` and ``docs/rules.md``."""
+    d = rule.doc
+    out = [f"## {rule.code} {rule.name}", "", f"*{_header(rule)}*", "", rule.summary]
+    sections = _sections(rule)
+    for title, text in sections[:2]:
+        out += ["", f"### {title}", "", text]
+    lang = "text" if d.input in ("bytes", "path") else "jsonl"
+    if d.bad:
+        out += ["", "### Example", "", example_note(rule) + ":", "", _fence(d.bad, lang)]
+    if d.good:
+        out += ["", "Corrected: " + example_note(rule, good=True) + ":", "", _fence(d.good, lang)]
+    for title, text in sections[2:]:
+        out += ["", f"### {title}", "", text]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def to_dict(rule: Rule) -> dict[str, Any]:
+    """The rule and its documentation as JSON-ready data (shape version ``DOC_FORMAT_VERSION``)."""
+    d = rule.doc
+    return {
+        "code": rule.code,
+        "name": rule.name,
+        "severity": rule.severity.label,
+        "default": rule.default,
+        "summary": rule.summary,
+        "what": d.what,
+        "why": d.why,
+        "example": {"input": d.input, "args": list(d.args), "bad": d.bad, "good": d.good},
+        "fix": d.fix,
+        "evidence": d.evidence,
+    }
+
+
+def _indent(block: str) -> str:
+    return "\n".join("    " + ln if ln else "" for ln in block.rstrip("\n").split("\n"))
+
+
+def _fence(block: str, lang: str) -> str:
+    ticks = "```"
+    while ticks in block:
+        ticks += "`"
+    return f"{ticks}{lang}\n{block.rstrip(chr(10))}\n{ticks}"
