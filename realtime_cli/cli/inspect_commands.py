@@ -15,7 +15,16 @@ from typing import Annotated, Any
 
 import typer
 
-from realtime_cli.cli.common import Color, fail, make_console, resolve_paths, selected_codes
+from realtime_cli.cli.common import (
+    STATUS_METAVAR,
+    Color,
+    InspectFormat,
+    check_statuses,
+    fail,
+    make_console,
+    resolve_paths,
+    selected_codes,
+)
 
 _FORMATS = ("text", "json")
 
@@ -23,10 +32,10 @@ PathsArg = Annotated[
     list[str] | None,
     typer.Argument(help="Log files or directories; - for stdin [default: stdin when piped, else the project's logs].", show_default=False),
 ]
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="Output format: text or json.")]
-ColorOpt = Annotated[Color, typer.Option("--color", help="Colour the text output (honours NO_COLOR).")]
+FormatOpt = Annotated[InspectFormat, typer.Option("--format", "-f", help="Output format.")]
+ColorOpt = Annotated[Color, typer.Option("--color", help="Colour the text output (auto: a terminal only; honours NO_COLOR).")]
 FullOpt = Annotated[bool, typer.Option("--full", help="Show long text in full (audio is never printed).")]
-MaxLineOpt = Annotated[int | None, typer.Option("--max-line-bytes", min=1, help="Skip lines longer than this.")]
+MaxLineOpt = Annotated[int | None, typer.Option("--max-line-bytes", min=1, metavar="N", help="Skip lines longer than this [default: 64 MiB].", show_default=False)]
 
 
 def _config(paths: list[str] | None, max_line_bytes: int | None, statuses: frozenset[str] = frozenset()) -> Any:
@@ -79,7 +88,7 @@ def _report_errors(errors: list[tuple[str, str]]) -> int:
 def show(
     response_id: Annotated[str, typer.Argument(help="A response id, a unique prefix of one, or `last`.", show_default=False)],
     paths: PathsArg = None,
-    output_format: FormatOpt = "text",
+    output_format: FormatOpt = InspectFormat.text,
     color: ColorOpt = Color.auto,
     full: FullOpt = False,
     max_line_bytes: MaxLineOpt = None,
@@ -109,9 +118,9 @@ def ls(
     paths: PathsArg = None,
     status: Annotated[
         list[str] | None,
-        typer.Option("--status", "-s", help="Only responses with this status (repeatable or comma-separated; `unfinished` = no response.done)."),
+        typer.Option("--status", "-s", metavar=STATUS_METAVAR, callback=check_statuses, help="Only responses with this status, repeatable or comma-separated (unfinished: no response.done) [default: all]."),
     ] = None,
-    output_format: FormatOpt = "text",
+    output_format: FormatOpt = InspectFormat.text,
     color: ColorOpt = Color.auto,
     full: FullOpt = False,
     max_line_bytes: MaxLineOpt = None,
@@ -133,7 +142,7 @@ def ls(
 
 def stats(
     paths: PathsArg = None,
-    output_format: FormatOpt = "text",
+    output_format: FormatOpt = InspectFormat.text,
     color: ColorOpt = Color.auto,
     full: FullOpt = False,
     max_line_bytes: MaxLineOpt = None,

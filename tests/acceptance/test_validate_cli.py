@@ -74,7 +74,11 @@ def test_json_format_shape_on_clean_log() -> None:
     data = json.loads(out)
     assert data["version"] == 1
     assert data["tool"]["name"] == "rtcheck"
-    assert set(data["summary"]) == {"files", "events", "responses", "errors", "warnings", "info", "elapsed_seconds"}
+    assert set(data["summary"]) == {
+        "files", "events", "responses", "errors", "warnings", "info", "by_code", "elided", "elapsed_seconds"
+    }
+    assert list(data) == ["version", "tool", "diagnostics", "files", "summary"]  # diagnostics stream first
+    assert data["files"][0]["elided"] == {} and data["summary"]["elided"] == 0
     assert data["summary"]["events"] == len(lines_of(GA_EXAMPLE))
     assert data["summary"]["responses"] >= 1
     assert data["files"][0]["dialect"] == "ga"

@@ -114,8 +114,9 @@ def test_sarif_document() -> None:
     doc = json.loads(_render(SarifReporter, _result(D_ERR, D_FILE, D_INFO, D_WARN, unreadable="gone.jsonl")))
     _check_sarif_structure(doc)
     results = doc["runs"][0]["results"]
-    assert [r["ruleId"] for r in results] == ["RT101", "RT006", "RT203", "RT102"]
-    assert [r["level"] for r in results] == ["error", "error", "note", "warning"]
+    # file by file, in input order (a.jsonl, then gone.jsonl), then findings of no listed file
+    assert [r["ruleId"] for r in results] == ["RT101", "RT203", "RT006", "RT102"]
+    assert [r["level"] for r in results] == ["error", "note", "error", "warning"]
     first = results[0]
     assert first["locations"][0]["physicalLocation"]["region"] == {"startLine": 7, "startColumn": 3}
     assert first["properties"] == {"eventType": "error", "eventId": "evt_1"}

@@ -31,12 +31,15 @@ class Output(Protocol):
 
 
 class PlainOutput:
-    """Standard output without Rich: for the machine formats, and for text that Rich would
-    print without colour (see :func:`plain_text_ok`)."""
+    """Standard output (or ``stream``, e.g. ``--output-file``) without Rich: for the machine
+    formats, and for text that Rich would print without colour (see :func:`plain_text_ok`)."""
+
+    def __init__(self, stream: IO[str] | None = None) -> None:
+        self._stream = stream
 
     @property
     def file(self) -> IO[str]:
-        return sys.stdout
+        return sys.stdout if self._stream is None else self._stream
 
     def write_lines(self, lines: Iterable[str]) -> None:
         """Write each line and a newline, then flush, as a colourless Rich Console does (an

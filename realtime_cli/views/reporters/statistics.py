@@ -19,15 +19,13 @@ def rows(result: Result, *, quiet: bool = False) -> list[dict[str, Any]]:
     """
     from realtime_cli.rules import catalog as rules
 
-    out = []
+    counted = []
     for code, count in result.by_code.items():
         rule = rules.RULES.get(code)
         severity = rule.severity.label if rule else "error"
-        if count <= 0 or (quiet and severity == "info"):
-            continue
-        out.append({"code": code, "name": rule.name if rule else "", "severity": severity, "count": count})
-    out.sort(key=lambda r: (-r["count"], r["code"]))
-    return out
+        if count > 0 and not (quiet and severity == "info"):
+            counted.append((-count, code, rule.name if rule else "", severity))
+    return [{"code": code, "name": name, "severity": sev, "count": -neg} for neg, code, name, sev in sorted(counted)]
 
 
 def text_lines(result: Result, *, quiet: bool = False) -> list[str]:
