@@ -159,12 +159,30 @@ def selected_codes(file_config: Any, select: list[str] | None, ignore: list[str]
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="'--select'") from None
     if chosen is None:
-        chosen = set(rules.enabled_codes(file_config.get("select"), file_config.get("ignore")))
+        chosen = _file_selection(file_config)
     try:
         ignored = rules.expand(_split(ignore))
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="'--ignore'") from None
     return frozenset(chosen - ignored)
+
+
+def _file_selection(file_config: Any) -> set[str]:
+    """The codes ``[tool.rtcheck]`` select and ignore selects; an unknown code is a
+    configuration error at its key's line."""
+    from realtime_cli.rules import catalog as rules
+
+    chosen = {c for c, r in rules.RULES.items() if r.default}
+    for key in ("select", "ignore"):
+        value = file_config.get(key)
+        if value is None:
+            continue
+        try:
+            codes = rules.expand(value)
+        except ValueError as exc:
+            raise file_config.error(key, str(exc)) from None
+        chosen = codes if key == "select" else chosen - codes
+    return chosen
 
 
 def resolve_paths(paths: list[str] | None, file_config: Any) -> list[str]:

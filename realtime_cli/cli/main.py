@@ -108,7 +108,10 @@ def validate(
         raise typer.BadParameter("--statistics prints text or json, not sarif.", param_hint="'--statistics'")
     dia = dialect.value if dialect else fc.get("dialect", "auto")
     threshold = Severity.parse(fail_on.value if fail_on else fc.get("fail-on", "error"))
-    enabled = selected_codes(fc, select, ignore)
+    try:
+        enabled = selected_codes(fc, select, ignore)
+    except cfgmod.ConfigError as exc:
+        fail(str(exc))
     config = Config(
         dialect=dia,
         enabled=enabled,

@@ -124,11 +124,26 @@ def discover(paths: list[str]) -> Iterator[tuple[str, str | None]]:
             yield raw, f"cannot access: {exc.strerror or exc}"
             continue
         if not exists:
-            yield raw, "no such file or directory"
+            yield raw, missing_reason(raw)
         elif is_dir:
             yield from _walk(raw)
         else:
             yield raw, None
+
+
+def missing_reason(path: str) -> str:
+    """Why a path that ``Path.exists()`` calls missing cannot be opened: a symlink loop or a
+    dangling symlink is not "no such file or directory" (``exists()`` hides ELOOP)."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return f"cannot open: {exc.strerror} (a symlink loop)"
+        if exc.errno == errno.ENOENT and os.path.islink(path):
+            return "cannot open: dangling symbolic link (its target does not exist)"
+        if exc.errno != errno.ENOENT:
+            return f"cannot open: {exc.strerror or exc}"
+    return "no such file or directory"
 
 
 def _walk(top: str) -> Iterator[tuple[str, str | None]]:
