@@ -45,7 +45,12 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings=CONTEXT_SETTINGS,
 )
-schema_app = typer.Typer(cls=RtcheckGroup, help="List and print the bundled JSON Schemas.", no_args_is_help=True)
+schema_app = typer.Typer(
+    cls=RtcheckGroup,
+    help="List and print the bundled JSON Schemas.",
+    epilog=examples("rtcheck schema list --dialect ga", "rtcheck schema show response.done"),
+    no_args_is_help=True,
+)
 app.add_typer(schema_app, name="schema")
 
 
