@@ -96,7 +96,7 @@ def test_help_follows_the_terminal_width_and_never_cuts_a_summary() -> None:
     for columns in (60, 120):
         top = _real_help(columns=columns)
         assert "..." not in top.split("Commands:", 1)[1], top
-        joined = " ".join(ln.strip() for ln in top.splitlines())
+        joined = " ".join(top.split())
         assert "validate Check every event against the bundled schemas and the cross-event rules." in joined, top
         assert "stats Per log and per session: dialect, events, responses by status, usage, audio, diagnostics." in joined
 
