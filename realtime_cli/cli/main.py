@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from realtime_cli import __version__
+from realtime_cli.cli import die_with_parent, load_prctl
 from realtime_cli.cli import inspect_commands as cli_inspect
 from realtime_cli.cli.common import (
     CONTEXT_SETTINGS,
@@ -124,6 +125,8 @@ def validate(
         jobs=capped_jobs(jobs if jobs is not None else fc.get("jobs", 0)),
     )
     inputs = resolve_paths(paths, fc)
+    if config.jobs != 1:
+        load_prctl()  # before any worker is forked (see _quiet_interrupts)
     result = _run_and_report(inputs, config, fmt, output_file, quiet=quiet, statistics=statistics, color=color.value)
     code = exit_code(result, threshold)
     raise typer.Exit(0 if exit_zero and code == 1 else code)
@@ -355,37 +358,71 @@ def _quiet_interrupts() -> None:
     ``Process ForkPoolWorker-N:`` traceback each.
 
     Forked workers inherit the handler installed here, which ignores the signal in any process
-    but this one (the pool terminates them). Spawned workers import this module afresh while
-    their main module is re-run as ``__mp_main__``: see :func:`_ignore_sigint_if_spawned_worker`.
+    but this one: the main process's pool shutdown stops them (SIGTERM, at once, no traceback);
+    a worker that died on its own could do so holding one of the pool's locks. Each worker
+    also asks to die with this process (:func:`die_with_parent`), for a worker a pool loses
+    when the signal lands while it is being started. In the main process a signal that lands
+    inside an at-fork hook (where Python prints an exception and drops it) is raised a
+    moment later, once the hook is done. Spawned workers do the same from the moment they import
+    :mod:`realtime_cli.cli` (see there). A SIGINT that is already ignored (``nohup``, a
+    background job) is left ignored.
     """
     import signal
 
     if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
         return  # an embedding application, or SIGINT already ignored: leave it alone
     main_pid = os.getpid()
+    forker = [main_pid]
+    forking = [False]  # between a fork's first and last at-fork hook, in parent and child
+
+    def interrupt_main(signum: int, frame: Any) -> None:
+        # Inside an at-fork hook an exception is printed and lost; inside the pool's start-up
+        # it leaves a half-built pool (or finalizer) behind. Raise it a moment later instead.
+        if forking[0] or _starting_workers(frame):
+            signal.signal(signal.SIGALRM, interrupt_main)
+            signal.setitimer(signal.ITIMER_REAL, 0.002)
+            return
+        raise KeyboardInterrupt
 
     def on_sigint(signum: int, frame: Any) -> None:
         if os.getpid() == main_pid:
-            raise KeyboardInterrupt
+            interrupt_main(signum, frame)
+        # A worker: ignore it. The main process ends the pool, which stops every worker at
+        # once (SIGTERM); a worker must not die on its own while it may hold the pool's locks.
+
+    def before_fork() -> None:  # nothing that can take long: a SIGINT here would be lost
+        forker[0] = os.getpid()
+        forking[0] = True
+
+    def after_in_parent() -> None:
+        forking[0] = False
+
+    def in_child() -> None:
+        try:
+            die_with_parent()
+            if os.getppid() != forker[0]:  # the process that forked this one is already gone
+                os._exit(0)
+            forking[0] = False
+        except BaseException:  # a SIGINT inside this hook (where exceptions are only printed)
+            os._exit(130)
 
     signal.signal(signal.SIGINT, on_sigint)
+    os.register_at_fork(before=before_fork, after_in_parent=after_in_parent, after_in_child=in_child)
 
 
-def _ignore_sigint_if_spawned_worker() -> None:
-    """In a worker started with ``spawn``, ignore SIGINT (the main process ends the pool).
-
-    ``multiprocessing.spawn`` re-runs the parent's main module (the ``rtcheck`` script, or
-    ``python -m realtime_cli``) under the name ``__mp_main__``, which imports this module; in
-    the parent, ``__mp_main__`` is the ``__main__`` module itself (or absent).
-    """
-    mp_main = sys.modules.get("__mp_main__")
-    if mp_main is not None and mp_main is not sys.modules.get("__main__"):
-        import signal
-
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+_START_UP = frozenset({"Pool", "__init__", "_repopulate_pool", "_repopulate_pool_static", "start", "_Popen", "_launch"})
 
 
-_ignore_sigint_if_spawned_worker()
+def _starting_workers(frame: Any) -> bool:
+    """True while ``frame`` is inside multiprocessing building a pool or starting a worker."""
+    depth = 0
+    while frame is not None and depth < 64:
+        code = frame.f_code
+        if code.co_name in _START_UP and f"multiprocessing{os.sep}" in code.co_filename:
+            return True
+        frame = frame.f_back
+        depth += 1
+    return False
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -429,7 +466,33 @@ def main(argv: list[str] | None = None) -> None:
     except BrokenPipeError:
         _silence_stdout()
         code = code or 1
+    if code == 130:
+        _end_workers()
     sys.exit(code)
+
+
+def _end_workers() -> None:
+    """After Ctrl-C: stop any ``--jobs`` worker still running, and leave at once if one is.
+
+    Normally the pool has already stopped its workers as the interrupt unwound. A Ctrl-C that
+    lands while the pool is still starting them leaves a pool that never finished starting:
+    its housekeeping thread keeps replacing stopped workers, and multiprocessing's exit
+    handler would wait for them forever. Then the workers are stopped here and the process
+    leaves without that handler (output is flushed first)."""
+    mp = sys.modules.get("multiprocessing")
+    if mp is None:
+        return
+    children = mp.active_children()
+    if not children:
+        return
+    for child in children:
+        child.terminate()  # SIGTERM: a worker dies at once and prints nothing
+    import contextlib
+
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(130)
 
 
 def _is_click_error(exc: BaseException) -> bool:

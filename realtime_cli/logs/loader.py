@@ -138,7 +138,7 @@ def missing_reason(path: str) -> str:
         os.stat(path)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            return f"cannot open: {exc.strerror} (a symlink loop)"
+            return "cannot open: a symbolic link loop (too many levels of symbolic links)"
         if exc.errno == errno.ENOENT and os.path.islink(path):
             return "cannot open: dangling symbolic link (its target does not exist)"
         if exc.errno != errno.ENOENT:

@@ -161,7 +161,8 @@ def test_statistics_counts_by_code_most_frequent_first(tmp_path: Path) -> None:
     assert lines[1].split()[1] == "RT101", out
     assert "bad.jsonl:" not in out  # counts instead of findings
     code, out = invoke("validate", str(_bad_log(tmp_path)), "--statistics", "--format", "json")
-    assert [(r["code"], r["count"]) for r in json.loads(out)][0] == ("RT001", 3)
+    first = json.loads(out)[0]
+    assert (first["code"], first["count"]) == ("RT001", 3)
 
 
 def test_exit_zero_keeps_findings_but_not_errors(tmp_path: Path) -> None:

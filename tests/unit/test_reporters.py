@@ -21,7 +21,6 @@ from realtime_cli.views.reporters.github import (
 )
 from realtime_cli.views.reporters.sarif import SarifReporter, artifact_uri
 
-
 SARIF_SCHEMA = Path(__file__).resolve().parents[1] / "fixtures" / "sarif" / "sarif-schema-2.1.0.json"
 
 
