@@ -60,9 +60,20 @@ class RulesFormat(StrEnum):
     markdown = "markdown"
 
 
-STATUSES = ("completed", "cancelled", "failed", "incomplete", "in_progress", "unfinished", "unknown")
-"""``ls --status`` values: the response statuses of the protocol, ``unfinished`` (no
-response.done in the log) and ``unknown`` (a response.done without a status)."""
+STATUSES = ("completed", "cancelled", "failed", "incomplete", "in_progress", "unfinished")
+"""``ls --status`` values: the response statuses of the protocol and ``unfinished`` (no
+response.done in the log); :data:`realtime_cli.session.inspection.LS_STATUSES` (a test keeps
+them equal; the CLI does not import the session package to print its help)."""
+
+
+class LsSort(StrEnum):
+    """``ls --sort``: :data:`realtime_cli.session.inspection.LS_SORTS`."""
+
+    line = "line"
+    latency = "latency"
+    tokens = "tokens"
+    cost = "cost"
+    status = "status"
 STATUS_METAVAR = "<" + "|".join(STATUSES) + ">"
 
 

@@ -301,11 +301,11 @@ def unwrap(obj: dict[str, Any]) -> tuple[dict[str, Any] | None, str, str | None,
         if "source" in obj and "time" in obj:
             return ev, "time-source", _direction(obj.get("source")), obj.get("time"), None
         if "direction" in obj:
-            return ev, "direction", _direction(obj.get("direction")), obj.get("timestamp"), None
+            return ev, "direction", _direction(obj.get("direction")), _envelope_time(obj), None
         if "turn_index" in obj or "event_index" in obj or "event_time_ms" in obj or "type" in obj:
             ts = obj.get("event_time_ms")
             return ev, "cookbook", _direction(obj.get("source")), ts, None
-        return ev, "time-source", _direction(obj.get("source")), obj.get("time", obj.get("timestamp")), None
+        return ev, "time-source", _direction(obj.get("source")), _envelope_time(obj), None
     lk = obj.get("lk.pii.event")
     if isinstance(lk, dict):
         msg = obj.get("message")
@@ -330,6 +330,18 @@ def unwrap(obj: dict[str, Any]) -> tuple[dict[str, Any] | None, str, str | None,
         # An event_id without a type is an event missing its type (RT005), not an unknown shape.
         return obj, "bare", None, obj.get("timestamp"), None
     return None, "unknown", None, None, "record matches no known log shape and has no `type`"
+
+
+_ENVELOPE_TIME_KEYS = ("timestamp", "ts", "time", "t", "timestamp_ms", "time_ms", "ts_ms", "created_at")
+
+
+def _envelope_time(obj: dict[str, Any]) -> Any:
+    """The envelope's time under any of the usual names (``{ts, direction, event}`` logs too);
+    the session model reads its unit once per file."""
+    for key in _ENVELOPE_TIME_KEYS:
+        if key in obj:
+            return obj[key]
+    return None
 
 
 def _direction(value: Any) -> str | None:

@@ -163,18 +163,42 @@ DOC_FORMAT_VERSION = 1
 incompatible change. Fields are only ever added within a version."""
 
 
-def example_note(rule: Rule, good: bool = False) -> str:
-    """One sentence saying how the ``bad`` (or ``good``) example is fed to rtcheck."""
+def examples(rule: Rule) -> list[tuple[str, str, str]]:
+    """The rule's example as ``(sentence, block, language)`` steps: the failing input and how it
+    is checked, then the corrected one. ``block`` may be empty (an empty file, a missing path)."""
     d = rule.doc
-    cmd = "rtcheck validate " + " ".join((*d.args, "log.jsonl" if d.input != "gzip" else "log.jsonl.gz"))
+    log = "log.jsonl.gz" if d.input == "gzip" else "log.jsonl"
+    cmd = " ".join(("rtcheck validate", *d.args, log))
+    lang = "text" if d.input == "bytes" else "jsonl"
+    steps: list[tuple[str, str, str]] = []
     if d.input == "path":
-        return f"`rtcheck validate {d.good.strip()}` (a file that exists)" if good else (
-            f"`rtcheck validate {d.bad.strip()}`, a path that does not exist or cannot be read")
-    if d.input == "gzip":
-        return (f"These lines, gzip-compressed whole, checked with `{cmd}`" if good else
-                f"These lines gzip-compressed, the compressed file then cut short, checked with `{cmd}`")
-    raw = " (\\xNN stands for one raw byte)" if d.input == "bytes" else ""
-    return f"{'This log' if good else 'A log holding these lines'}{raw}, checked with `{cmd}`"
+        steps.append((f"A path that does not exist (or cannot be read) is reported by `rtcheck validate {d.bad.strip()}`.", "", ""))
+        return steps
+    if not d.bad:
+        steps.append((f"An empty file (0 bytes, or only blank lines) is reported by `{cmd}`.", "", ""))
+    elif d.input == "gzip":
+        steps.append((f"These lines, gzip-compressed into `{log}` and then cut short (as a partial download or a killed "
+                      f"writer leaves them), are reported by `{cmd}`:", d.bad, lang))
+    elif d.input == "utf16":
+        steps.append((f"These lines, saved as UTF-16 LE with a byte-order mark (as Windows PowerShell 5's `>` "
+                      f"saves text), are reported by `{cmd}`:", d.bad, lang))
+    elif d.repeat:
+        steps.append((f"A log of this line repeated {d.repeat:,} times (`{{i}}` counting 1, 2, 3, ...) is reported by "
+                      f"`{cmd}`:", d.bad, lang))
+    else:
+        raw = " (`\\xNN` stands for one raw byte)" if d.input == "bytes" else ""
+        steps.append((f"A log with these lines{raw} is reported by `{cmd}`:", d.bad, lang))
+    if d.good:
+        if d.input == "gzip":
+            sentence = "The same lines, compressed whole, are not reported:"
+        elif d.input == "utf16":
+            sentence = "The same lines saved as UTF-8 are not reported:"
+        elif d.repeat:
+            sentence = f"These lines, repeated {d.repeat:,} times the same way, are not reported:"
+        else:
+            sentence = "The corrected log is not reported:"
+        steps.append((sentence, d.good, lang))
+    return steps
 
 
 def full_description(rule: Rule) -> str:
@@ -192,40 +216,45 @@ def _sections(rule: Rule) -> list[tuple[str, str]]:
 
 
 def _header(rule: Rule) -> str:
-    default = "on by default" if rule.default else "off by default (turn it on with --select " + rule.code + ")"
+    default = "on by default" if rule.default else f"off by default (turn it on with --select {rule.code})"
     return f"{rule.severity.label}, {default}"
 
 
 def help_text(rule: Rule) -> str:
-    """Everything about the rule as plain text: SARIF ``help.text`` and ``rtcheck rule`` piped."""
-    d = rule.doc
+    """Everything about the rule as plain text: SARIF ``help.text``."""
     out = [f"{rule.code} {rule.name} ({_header(rule)})", "", rule.summary]
     sections = _sections(rule)
     for title, text in sections[:2]:
         out += ["", title + ":", text]
-    if d.bad:
-        out += ["", "Example that triggers it: " + example_note(rule) + ":", "", _indent(d.bad)]
-    if d.good:
-        out += ["", "Corrected: " + example_note(rule, good=True) + ":", "", _indent(d.good)]
+    steps = examples(rule)
+    if steps:
+        out += ["", "Example:"]
+    for sentence, block, _lang in steps:
+        out += ["", sentence]
+        if block:
+            out += ["", _indent(block)]
     for title, text in sections[2:]:
         out += ["", title + ":", text]
     return "\n".join(out).rstrip() + "\n"
 
 
-def help_markdown(rule: Rule) -> str:
-    """Everything about the rule as Markdown: SARIF ``help.markdown`` and ``docs/rules.md``."""
-    d = rule.doc
-    out = [f"## {rule.code} {rule.name}", "", f"*{_header(rule)}*", "", rule.summary]
+def help_markdown(rule: Rule, level: int = 2) -> str:
+    """Everything about the rule as Markdown: SARIF ``help.markdown``, ``rtcheck rule`` and
+    ``docs/rules.md``. ``level``: the heading level of the rule's own title."""
+    h, sub = "#" * level, "#" * (level + 1)
+    out = [f"{h} {rule.code} {rule.name}", "", f"*{_header(rule)}*", "", rule.summary]
     sections = _sections(rule)
     for title, text in sections[:2]:
-        out += ["", f"### {title}", "", text]
-    lang = "text" if d.input in ("bytes", "path") else "jsonl"
-    if d.bad:
-        out += ["", "### Example", "", example_note(rule) + ":", "", _fence(d.bad, lang)]
-    if d.good:
-        out += ["", "Corrected: " + example_note(rule, good=True) + ":", "", _fence(d.good, lang)]
+        out += ["", f"{sub} {title}", "", text]
+    steps = examples(rule)
+    if steps:
+        out += ["", f"{sub} Example"]
+    for sentence, block, lang in steps:
+        out += ["", sentence]
+        if block:
+            out += ["", _fence(block, lang)]
     for title, text in sections[2:]:
-        out += ["", f"### {title}", "", text]
+        out += ["", f"{sub} {title}", "", text]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -233,6 +262,7 @@ def to_dict(rule: Rule) -> dict[str, Any]:
     """The rule and its documentation as JSON-ready data (shape version ``DOC_FORMAT_VERSION``)."""
     d = rule.doc
     return {
+        "version": DOC_FORMAT_VERSION,
         "code": rule.code,
         "name": rule.name,
         "severity": rule.severity.label,
@@ -240,7 +270,7 @@ def to_dict(rule: Rule) -> dict[str, Any]:
         "summary": rule.summary,
         "what": d.what,
         "why": d.why,
-        "example": {"input": d.input, "args": list(d.args), "bad": d.bad, "good": d.good},
+        "example": {"input": d.input, "args": list(d.args), "repeat": d.repeat, "bad": d.bad, "good": d.good},
         "fix": d.fix,
         "evidence": d.evidence,
     }

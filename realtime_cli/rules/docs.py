@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-INPUT_KINDS = ("jsonl", "bytes", "gzip", "path")
+INPUT_KINDS = ("jsonl", "bytes", "gzip", "utf16", "path")
 """How a doc's ``bad``/``good`` text becomes the input that shows the rule:
 
 - ``jsonl``: the text is the log file, as is;
@@ -18,6 +18,8 @@ INPUT_KINDS = ("jsonl", "bytes", "gzip", "path")
   NUL bytes), because those bytes cannot be shown as text;
 - ``gzip``: the text is gzip-compressed into a ``.gz`` log; for ``bad`` the compressed stream
   is then cut short (a truncated download or an interrupted writer);
+- ``utf16``: ``bad`` is saved as UTF-16 LE with a byte-order mark (as Windows PowerShell 5's
+  ``>`` saves text), ``good`` as UTF-8;
 - ``path``: no content; ``bad`` is a path that does not exist and ``good`` one that does.
 """
 
@@ -41,22 +43,30 @@ class RuleDoc:
     evidence: str = ""
     input: str = "jsonl"
     args: tuple[str, ...] = ()
+    repeat: int = 0
+    """When > 0, the example stands for its lines written ``repeat`` times over, with ``{i}``
+    replaced by 1, 2, ... in each copy (a rule about volume, such as RT803)."""
 
     def bad_bytes(self) -> bytes:
         """The bytes of ``bad`` as a log file holds them (``\\xNN`` decoded for ``bytes``)."""
-        return _as_bytes(self.bad, self.input)
+        data = _as_bytes(self.bad, self.input, self.repeat)
+        if self.input == "utf16":
+            return b"\xff\xfe" + data.decode("utf-8").encode("utf-16-le")
+        return data
 
     def good_bytes(self) -> bytes:
         """The bytes of ``good`` as a log file holds them."""
-        return _as_bytes(self.good, self.input)
+        return _as_bytes(self.good, self.input, self.repeat)
 
 
 EMPTY = RuleDoc()
 
-_FIELDS = ("what", "why", "bad", "good", "fix", "evidence", "input", "args")
+_FIELDS = ("what", "why", "bad", "good", "fix", "evidence", "input", "args", "repeat")
 
 
-def _as_bytes(text: str, kind: str) -> bytes:
+def _as_bytes(text: str, kind: str, repeat: int) -> bytes:
+    if repeat > 0:
+        text = "".join(text.replace("{i}", str(i)) for i in range(1, repeat + 1))
     if kind == "bytes":
         import codecs
 
@@ -68,10 +78,15 @@ def _as_bytes(text: str, kind: str) -> bytes:
 @functools.cache
 def load() -> dict[str, RuleDoc]:
     """Every rule's documentation by code, parsed from the bundled TOML once per process."""
-    import tomllib
     from importlib import resources
 
-    text = resources.files("realtime_cli.rules").joinpath("rule_docs.toml").read_text(encoding="utf-8")
+    return parse(resources.files("realtime_cli.rules").joinpath("rule_docs.toml").read_text(encoding="utf-8"))
+
+
+def parse(text: str) -> dict[str, RuleDoc]:
+    """Rule docs from TOML text (``[CODE]`` tables); ValueError names a malformed entry."""
+    import tomllib
+
     data = tomllib.loads(text)
     out: dict[str, RuleDoc] = {}
     for code, entry in data.items():
@@ -90,6 +105,7 @@ def load() -> dict[str, RuleDoc]:
             evidence=_prose(entry.get("evidence", "")),
             input=kind,
             args=tuple(entry.get("args", ())),
+            repeat=int(entry.get("repeat", 0)),
         )
     return out
 

@@ -98,12 +98,20 @@ def test_help_follows_the_terminal_width_and_never_cuts_a_summary() -> None:
         assert "..." not in top.split("Commands:", 1)[1], top
         joined = " ".join(top.split())
         assert "validate Check every event against the bundled schemas and the cross-event rules." in joined, top
-        assert "stats Per log and per session: dialect, events, responses by status, usage, audio, diagnostics." in joined
+        for name, cmd in get_command(app).commands.items():  # each summary whole: its first sentence
+            summary = " ".join(cmd.get_short_help_str(limit=10_000).split())
+            assert summary.endswith(".") and not summary.endswith("..."), (name, summary)
+            assert f"{name} {summary}" in joined, (name, top)
 
 
 def test_status_metavar_lists_the_statuses() -> None:
+    from realtime_cli.cli.common import STATUSES, LsSort
+    from realtime_cli.session.inspection import LS_SORTS, LS_STATUSES
+
+    assert STATUSES == LS_STATUSES and tuple(LsSort) == LS_SORTS
     _, out = invoke("ls", "--help", columns=200)
-    assert "<completed|cancelled|failed|incomplete|in_progress|unfinished|unknown>" in out
+    assert "<completed|cancelled|failed|incomplete|in_progress|unfinished>" in out
+    assert "<line|latency|tokens|cost|status>" in out
 
 
 # ------------------------------------------------------------------ bad option values
