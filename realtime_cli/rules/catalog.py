@@ -46,6 +46,7 @@ _RULES: tuple[Rule, ...] = (
     Rule("RT010", "non-standard-json", W, "A line uses NaN/Infinity or other non-standard JSON tokens."),
     Rule("RT011", "synthetic-entry", I, "A logger's own entry that is not a protocol event was skipped.", default=False),
     Rule("RT012", "binary-input", E, "An input looks like a binary file, not a JSON log."),
+    Rule("RT013", "non-utf8-encoding", I, "An input is UTF-16 or UTF-32, not UTF-8; it was decoded and checked."),
     # RT1xx: schema validation
     Rule("RT101", "schema-violation", E, "An event does not match the schema for its type and dialect."),
     Rule("RT102", "unknown-event-type", W, "An event type that neither dialect defines."),
