@@ -299,8 +299,11 @@ def test_directory_without_logs_is_a_warning_not_a_silent_pass(tmp_path: Path) -
     assert code == 0
     assert [(d["code"], d["severity"]) for d in data["diagnostics"]] == [("RT008", "warning")]
     assert "no log files" in data["diagnostics"][0]["message"]
+    assert data["summary"]["files"] == 0  # the directory is not a file that was checked
     code, _ = invoke("validate", str(tmp_path), "--fail-on", "warning")
     assert code == 1
+    code, out = invoke("validate", str(tmp_path), str(GA_EXAMPLE))
+    assert "Checked 1 file," in out  # the log beside it is counted; the empty directory is not
 
 
 @pytest.mark.parametrize(

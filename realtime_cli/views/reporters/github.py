@@ -81,7 +81,7 @@ class GithubReporter(StreamingReporter):
         out = self.console.file
         errors, warnings = result.count(Severity.ERROR), result.count(Severity.WARNING)
         out.write(
-            f"rtcheck: {len(result.files)} file(s), {result.events} events: "
+            f"rtcheck: {result.checked_files} file(s), {result.events} events: "
             f"{errors} error(s), {warnings} warning(s), {result.count(Severity.INFO)} info\n"
         )
         out.flush()

@@ -64,7 +64,7 @@ def _head() -> dict[str, Any]:
 def summary_dict(result: Result) -> dict[str, Any]:
     """The run's totals: counts by severity and by code (elided findings included)."""
     return {
-        "files": len(result.files),
+        "files": result.checked_files,
         "events": result.events,
         "responses": result.responses,
         "errors": result.count(Severity.ERROR),

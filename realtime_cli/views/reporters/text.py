@@ -47,7 +47,7 @@ def line_parts(d: Diagnostic) -> Parts:
 def summary_parts(result: Result) -> Parts:
     """The closing ``Checked N files, ...`` line as styled pieces."""
     errors, warnings, infos = (result.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
-    n_files = len(result.files)
+    n_files = result.checked_files
     return [
         (
             f"Checked {plural(n_files, 'file')}, {plural(result.events, 'event')}, "
