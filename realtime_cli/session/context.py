@@ -1,29 +1,47 @@
 """What ``show`` needs around one response: its turn, model, timings and the tool outputs.
 
 The response's own records come from :mod:`realtime_cli.session.locate` (a byte search, no full
-parse). Its context comes from a bounded window before it: back to the second earlier
-``response.done`` (which covers the turn that triggered it and a function-call round trip),
-never past its session's ``session.created`` and at most :data:`WINDOW` bytes, plus that
-``session.created`` line itself (the model) and the lines after the response that carry its
-call ids (the ``function_call_output`` sent back). Gzip, JSON-array and piped inputs cannot be
-searched by bytes and are read again in full, through the same builder.
+parse). Its context comes from two regions before it, read a block at a time:
+
+* a window of every line, back to the second earlier ``response.done`` (a function-call round
+  trip) and at most :data:`WINDOW` bytes;
+* before that window, back to its session's start (``session.created``, or the file's start)
+  and at most :data:`TURN_SCAN` bytes, only the lines that can start, close or name a turn or a
+  response (found by their bytes: speech, commits, conversation items, ``response.create(d)``,
+  ``response.done``, the session's own events). The builder then numbers turns as a full read does, and
+  the turn a follow-up response answers is found however many responses back it began.
+
+When the session starts further back than :data:`TURN_SCAN`, the turn's number is not counted
+(:attr:`Context.turn_counted` is False; the view says so) rather than numbered from the window.
+The lines after the response that carry its call ids (the ``function_call_output`` sent back)
+are read too. Gzip, JSON-array and piped inputs cannot be searched by bytes and are read again
+in full, through the same builder, so both paths give the same turn.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
+from typing import Any
 from dataclasses import dataclass
 
-from realtime_cli.logs.loader import ParseFailure, Record, iter_file
+from realtime_cli.logs.loader import Record, iter_file, line_runs
 from realtime_cli.session.builder import SessionBuilder
-from realtime_cli.session.locate import ScanCounter, _Searched, mappable
+from realtime_cli.session.locate import ScanCounter, _Searched, count_newlines, mappable
 from realtime_cli.session.model import ResponseInfo, Session, Turn
 from realtime_cli.session.prices import Price
 
 WINDOW = 16 << 20
 """Bytes read before a response, at most, to find the turn that triggered it."""
+TURN_SCAN = 256 << 20
+"""Bytes before the window searched, at most, for the lines that number turns."""
 _BACK = 2  # earlier response.done lines the window reaches back over
+_BLOCK = 4 << 20
+# The lines a turn or a response's start depends on (see the module docstring).
+_TURN_NEEDLES = (
+    b'"input_audio_buffer.speech_', b'"input_audio_buffer.commit', b'"conversation.item.',
+    b'"response.create', b'"response.done"', b'"realtime.response"', b'"session.',
+)
 _CALL_HITS = 50  # lines holding a call id read after the response, at most
 
 
@@ -35,6 +53,9 @@ class Context:
     turn: Turn | None = None
     session: Session | None = None
     clock: str | None = None
+    turn_counted: bool = True
+    """False when the session began more than :data:`TURN_SCAN` bytes before the response:
+    the turn was found but its number within the session is not known."""
 
 
 def response_context(
@@ -55,7 +76,7 @@ def response_context(
     builder = SessionBuilder(path, keep=True, prices=prices, on_response=capture)
     if records and mappable(path) and records[0].offset >= 0:
         try:
-            _feed_window(builder, path, records, counter, max_line_bytes)
+            out.turn_counted = _feed_window(builder, path, records, counter, max_line_bytes)
         except OSError:
             return out
     elif path != "-":
@@ -73,7 +94,8 @@ def response_context(
     return out
 
 
-def _feed_window(builder: SessionBuilder, path: str, records: list[Record], counter: ScanCounter, max_line_bytes: int) -> None:
+def _feed_window(builder: SessionBuilder, path: str, records: list[Record], counter: ScanCounter, max_line_bytes: int) -> bool:
+    """Feed the lines before, of and after the response; False if turns could not be counted."""
     with open(path, "rb", buffering=0) as fh:
         m = _Searched(fh, os.fstat(fh.fileno()).st_size, path, counter, max_line_bytes)
         first = records[0].offset
@@ -87,36 +109,85 @@ def _feed_window(builder: SessionBuilder, path: str, records: list[Record], coun
             start = m.line_bounds(pos)[0]
         start = max(start, m.line_bounds(max(0, first - WINDOW))[0])
         created = m.rfind(b'"session.created"', 0, first)
-        if created >= 0:
-            c_start, c_end = m.line_bounds(created)
-            if c_start >= start:
-                start = c_start
-            else:  # the session began earlier: its first line still names the model
-                line = records[0].line - m.newlines(c_start, first)
-                for rec in _records(m, c_start, c_end, line):
-                    builder.add(rec)
+        s_start = m.line_bounds(created)[0] if created >= 0 else 0
+        counted = True
+        start = max(start, s_start)
         first_line = records[0].line - m.newlines(start, first)
+        if s_start < start:
+            if start - s_start <= TURN_SCAN:
+                line = first_line - m.newlines(s_start, start)
+                for rec in _records(m, s_start, start, line, _TURN_NEEDLES):
+                    builder.add(rec)
+            else:  # the session began too far back: its first line still names the model
+                counted = False
+                c_end = m.line_bounds(s_start)[1]
+                for rec in _records(m, s_start, c_end, first_line - m.newlines(s_start, start)):
+                    builder.add(rec)
         for rec in _records(m, start, last_end, first_line):
             builder.add(rec)
         _feed_call_outputs(builder, m, records, last_end, records[-1].line)
+        return counted
 
 
-def _records(m: _Searched, start: int, end: int, line: int) -> Iterator[Record]:
-    """The records of the lines in ``[start, end)``, numbered from ``line``."""
-    data = m.read(start, end)
-    pos = 0
-    while pos <= len(data):
-        nl = data.find(b"\n", pos)
-        stop = len(data) if nl < 0 else nl
-        if stop > pos and stop - pos <= m.max_line_bytes:
-            value = m.parse(start + pos, start + stop, bytes(data[pos:stop]))
-            rec = m.record(start + pos, value, line) if value is not None else None
-            if rec is not None:
-                yield rec
-        if nl < 0:
-            break
-        pos = nl + 1
-        line += 1
+class _Range:
+    """Bytes ``[lo, hi)`` of an unbuffered file, as a file from offset 0 (for ``line_runs``)."""
+
+    def __init__(self, f: Any, lo: int, hi: int) -> None:
+        self.f, self.lo, self.hi, self.pos = f, lo, hi, 0
+
+    def seek(self, pos: int) -> None:
+        self.pos = pos
+        self.f.seek(self.lo + pos)
+
+    def readinto(self, view: memoryview) -> int:
+        n = min(len(view), self.hi - self.lo - self.pos)
+        if n <= 0:
+            return 0
+        got: int = self.f.readinto(view[:n]) or 0
+        self.pos += got
+        return got
+
+
+def _line_starts(buf: bytearray, begin: int, end: int, needles: tuple[bytes, ...]) -> list[int]:
+    """Starts of the lines of ``buf[begin:end]`` that hold one of ``needles``, in order."""
+    found: set[int] = set()
+    for needle in needles:
+        pos = buf.find(needle, begin, end)
+        while pos >= 0:
+            found.add(max(begin, buf.rfind(b"\n", begin, pos) + 1))
+            stop = buf.find(b"\n", pos, end)
+            if stop < 0:
+                break
+            pos = buf.find(needle, stop + 1, end)
+    return sorted(found)
+
+
+def _records(m: _Searched, start: int, end: int, line: int, needles: tuple[bytes, ...] | None = None) -> Iterator[Record]:
+    """The records of the lines in ``[start, end)``, numbered from ``line``, a block at a time
+    (lines over the length limit skipped); with ``needles``, only the lines holding one."""
+    for base, buf, begin, stop, skipped in line_runs(_Range(m.f, start, end), max_line=m.max_line_bytes, block=_BLOCK):
+        line += skipped
+        starts = _line_starts(buf, begin, stop, needles) if needles is not None else None
+        pos, counted = begin, begin
+        while pos < stop:
+            if starts is not None:
+                if not starts:
+                    break
+                pos = starts.pop(0)
+                line += count_newlines(buf, counted, pos)
+                counted = pos
+            nl = buf.find(b"\n", pos, stop)
+            eol = stop if nl < 0 else nl
+            if eol > pos:
+                at = start + base + pos
+                value = m.parse(at, start + base + eol, bytes(buf[pos:eol]))
+                rec = m.record(at, value, line) if value is not None else None
+                if rec is not None:
+                    yield rec
+            if starts is None:
+                line += 1
+                counted = pos = eol + 1
+        line += count_newlines(buf, counted, stop)
 
 
 def _feed_call_outputs(builder: SessionBuilder, m: _Searched, records: list[Record], after: int, line_at: int) -> None:
@@ -150,5 +221,4 @@ def _feed_call_outputs(builder: SessionBuilder, m: _Searched, records: list[Reco
         line += m.newlines(last, s)
         last = s
         for rec in _records(m, s, e, line):
-            if not isinstance(rec, ParseFailure):
-                builder.add(rec)
+            builder.add(rec)

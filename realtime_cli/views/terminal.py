@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.text import Text
 
 from realtime_cli.core.safety import clean
-from realtime_cli.session.context import Context
+from realtime_cli.session.context import TURN_SCAN, Context
 from realtime_cli.session.inspection import AMBIGUOUS, FOUND, ShowOutcome
 from realtime_cli.session.model import NO_CLOCK, FunctionCall, Interruption, ResponseInfo, Turn
 from realtime_cli.session.summaries import (
@@ -120,13 +120,17 @@ def _header(r: ResponseSummary, ctx: Context | None) -> Text:
 # --------------------------------------------------------------------------- turn and output
 
 
-def _turn(turn: Turn | None, info: ResponseInfo | None, full: bool) -> Text:
+def _turn(turn: Turn | None, info: ResponseInfo | None, full: bool, counted: bool = True) -> Text:
     out = Text()
     out.append("turn", style="bold")
     if turn is None:
-        out.append("  no user input before this response in the log", style="dim")
+        if counted:
+            out.append("  no user input before this response in the log", style="dim")
+        else:
+            out.append(f"  not found: its session starts over {TURN_SCAN >> 20} MiB earlier, "
+                       "further back than show reads", style="dim")
         return out
-    out.append(f" {turn.index}  ")
+    out.append(f" {turn.index}  " if counted else "  ")
     if turn.kind == "speech":
         span = ""
         if turn.audio_start_ms is not None and turn.audio_end_ms is not None:
@@ -140,6 +144,8 @@ def _turn(turn: Turn | None, info: ResponseInfo | None, full: bool) -> Text:
         out.append("\n  “" + _one_line(said, _limit(full)) + "”")
     elif turn.transcription_failed:
         out.append(f"\n  transcription failed: {clean(turn.transcription_failed, 80)}", style="yellow")
+    if not counted:
+        out.append(f"\n  (not numbered: its session starts over {TURN_SCAN >> 20} MiB earlier in the file)", style="dim")
     if info is not None and info.trigger is not None and turn.response_ids and turn.response_ids[0] != info.id:
         out.append(f"\n  follow-up response (measured from the client's {_TRIGGER.get(info.trigger, info.trigger)})", style="dim")
     return out
@@ -289,7 +295,7 @@ def render_show(console: Console, outcome: ShowOutcome, *, full: bool = False, e
         return
     ctx = outcome.context
     info = ctx.info if ctx else None
-    parts = [_header(r, ctx), _turn(ctx.turn if ctx else None, info, full), _output(r, info, full)]
+    parts = [_header(r, ctx), _turn(ctx.turn if ctx else None, info, full, ctx.turn_counted if ctx else True), _output(r, info, full)]
     if info is not None and info.interruption is not None:
         parts.append(_interruption(info.interruption))
     parts += [_usage(r), _timeline(r, info)]
@@ -339,7 +345,7 @@ def _context_dict(ctx: Context | None) -> dict[str, Any] | None:
         "to_done_ms": r1(info.to_done_ms),
         "cost_usd": None if info.cost_usd is None else round(info.cost_usd, 6),
         "turn": None if turn is None else {
-            "index": turn.index, "kind": turn.kind, "line": turn.line, "item_id": turn.item_id,
+            "index": turn.index if ctx.turn_counted else None, "kind": turn.kind, "line": turn.line, "item_id": turn.item_id,
             "audio_start_ms": turn.audio_start_ms, "audio_end_ms": turn.audio_end_ms,
             "transcript": turn.transcript, "text": turn.text,
             "transcription_latency_ms": r1(turn.transcription_latency_ms),
