@@ -317,7 +317,14 @@ def render_lookup_failure(console: Console, outcome: ShowOutcome) -> None:
         if n > _CANDIDATES:
             console.print(Text(f"  … and {n - _CANDIDATES:,} more"))
         return
-    console.print(Text(f"rtcheck: no response, item or call {q} in the given logs"))
+    where = clean(outcome.searched or "the given logs", 600)
+    files = "" if outcome.files == 1 else f"; {outcome.files:,} log files searched"
+    if outcome.query == "last":
+        console.print(Text(f"rtcheck: no response in {where}{files}"))
+    elif outcome.query != outcome.resolved and outcome.searched.startswith("line "):
+        console.print(Text(f"rtcheck: no response at {where}: that line belongs to none"))
+    else:
+        console.print(Text(f"rtcheck: no response, item or call {q} in {where}{files}"))
     if outcome.close:
         console.print(Text("closest ids: " + ", ".join(clean(c, 200) for c in outcome.close)))
 

@@ -112,6 +112,25 @@ def test_not_found_suggests_the_closest_ids() -> None:
     assert "closest ids: resp_CdZaW1111111111111111" in run.stderr
 
 
+def test_not_found_says_where_it_looked(tmp_path: Path) -> None:
+    # It said "in the given logs", with no path given too.
+    run = invoke("show", "resp_nothing", GA, columns=200)
+    assert run.code == 1 and f"no response, item or call resp_nothing in {GA}\n" in run.stderr, run
+    run = invoke("show", "resp_nothing", GA, TRUNCATED, columns=200)
+    assert f"in {GA}, {TRUNCATED}; 2 log files searched" in run.stderr, run
+    (tmp_path / "a.jsonl").write_text('{"type": "session.created", "event_id": "e1"}\n', encoding="utf-8")
+    old = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        result = CliRunner().invoke(app, ["show", "resp_nothing"], env={"COLUMNS": "200", "NO_COLOR": "1"})
+        last = CliRunner().invoke(app, ["show", "last"], env={"COLUMNS": "200", "NO_COLOR": "1"})
+    finally:
+        os.chdir(old)
+    assert result.exit_code == 1 and "in the log files under the current directory (no path given" in result.stderr, result.stderr
+    assert "1 log files" not in result.stderr
+    assert last.exit_code == 1 and "no response in the log files under the current directory" in last.stderr, last.stderr
+
+
 def test_unreadable_input_exits_2() -> None:
     run = invoke("show", "last", "tests/fixtures/inspect/missing.jsonl")
     assert run.code == 2, run
