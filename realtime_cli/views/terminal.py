@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
@@ -81,20 +82,52 @@ def _status(r: ResponseSummary) -> Text:
     return line
 
 
-def _header(r: ResponseSummary, ctx: Context | None) -> Text:
+_SEP = "  ·  "
+
+
+def _fit(value: str, width: int, *, left: bool = False) -> str:
+    """``value`` cut to ``width`` cells with an ellipsis (``left``: keep its end, for paths)."""
+    if cell_len(value) <= width:
+        return value
+    keep = max(1, width - 1)
+    while keep > 1 and cell_len(value[-keep:] if left else value[:keep]) > width - 1:
+        keep -= 1
+    return "…" + value[-keep:] if left else value[:keep] + "…"
+
+
+def flow(fields: list[str], width: int) -> str:
+    """``fields`` joined by `` · `` into lines of at most ``width`` cells: a field that does not
+    fit goes on the next line whole (one longer than a line is cut)."""
+    lines: list[str] = []
+    cur = ""
+    for f in fields:
+        f = _fit(f, width)
+        if cur and cell_len(cur) + len(_SEP) + cell_len(f) <= width:
+            cur += _SEP + f
+            continue
+        if cur:
+            lines.append(cur)
+        cur = f
+    if cur:
+        lines.append(cur)
+    return "\n".join(lines)
+
+
+def _header(r: ResponseSummary, ctx: Context | None, width: int = 120) -> Text:
     info = ctx.info if ctx else None
     head = Text()
     head.append(clean(r.id, 200), style="bold")
     head.append("  ")
     head.append_text(_status(r))
     model = ctx.session.model if ctx and ctx.session else None
-    bits = [model or "model not in the log", r.dialect or "dialect ?", f"lines {r.first_line}-{r.last_line}"]
+    bits = [_fit(clean(r.path, 1000), width, left=True)]
+    bits += [clean(b, 120) for b in (model or "model not in the log", r.dialect or "dialect ?", f"lines {r.first_line}-{r.last_line}")]
     if info is not None:
         if info.latency_ms is not None:
             bits.append(f"latency {fmt_ms(info.latency_ms)}")
         if info.cost_usd is not None:
             bits.append(fmt_usd(info.cost_usd))
-    head.append("\n" + clean(r.path, 300) + "  ·  " + "  ·  ".join(clean(b, 120) for b in bits), style="dim")
+    head.append("\n" + flow(bits, width), style="dim")
     details = []
     if r.voice:
         details.append(f"voice {r.voice}")
@@ -111,7 +144,7 @@ def _header(r: ResponseSummary, ctx: Context | None) -> Text:
     if r.metadata:
         details.append("metadata " + ", ".join(f"{k}={v}" for k, v in r.metadata.items()))
     if details:
-        head.append("\n" + _one_line("  ·  ".join(details), 400), style="dim")
+        head.append("\n" + flow([_one_line(d, 400) for d in details], width), style="dim")
     if not r.done:
         head.append("\nincomplete: no response.done in the log (rebuilt from its events)", style="bold yellow")
     return head
@@ -295,7 +328,7 @@ def render_show(console: Console, outcome: ShowOutcome, *, full: bool = False, e
         return
     ctx = outcome.context
     info = ctx.info if ctx else None
-    parts = [_header(r, ctx), _turn(ctx.turn if ctx else None, info, full, ctx.turn_counted if ctx else True), _output(r, info, full)]
+    parts = [_header(r, ctx, console.width), _turn(ctx.turn if ctx else None, info, full, ctx.turn_counted if ctx else True), _output(r, info, full)]
     if info is not None and info.interruption is not None:
         parts.append(_interruption(info.interruption))
     parts += [_usage(r), _timeline(r, info)]

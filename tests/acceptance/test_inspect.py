@@ -315,3 +315,18 @@ def test_junk_values_render_without_a_traceback(tmp_path: Path) -> None:
             assert run.code == 0, (args, run)
     out = invoke("show", "resp_1", str(log), columns=200).stdout
     assert "failed" in out and "failed (server_error)" in out and "{not json" in out
+
+
+@pytest.mark.parametrize("columns", [60, 80, 120])
+@pytest.mark.parametrize("log", ["examples/ga_session.jsonl", HOSTILE, GA])
+def test_show_header_fields_wrap_whole(columns: int, log: str) -> None:
+    # At 80 columns the header was cut mid-field, with trailing spaces and a lone "· $0.0018".
+    run = invoke("show", "last", log, columns=columns)
+    assert run.code in (0, 1), run
+    lines = run.stdout.splitlines()
+    head = lines[1 : next(i for i, x in enumerate(lines) if x.startswith(("turn", "incomplete")))]
+    for line in head:
+        assert len(line) <= columns and line == line.rstrip(), (line, run)
+        assert not line.startswith("·") and not line.endswith("·"), (line, run)
+    fields = [f for line in head for f in line.split("  ·  ")]
+    assert any(f.startswith("lines ") for f in fields) and any(f.startswith(("examples/", "tests/")) for f in fields)
