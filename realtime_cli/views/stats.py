@@ -86,7 +86,7 @@ def cost_text(c: Cost) -> str:
         why = f"no price for {', '.join(clean(m, 60) for m in named)} in [tool.rtcheck.prices]" if named else ""
         if len(named) < len(c.unpriced):
             why += ("; " if why else "") + "model not in the log"
-        text += f"; {c.unpriced_responses:,} response(s) not priced ({why})"
+        text += f"; {_n(c.unpriced_responses, 'response')} not priced ({why})"
     return text
 
 
@@ -131,7 +131,7 @@ def _summary_rows(sessions: list[Session], statuses: Counter[str], diagnostics: 
         ("failures", _counts(reasons) if reasons else "none"),
         ("server errors", _counts(errors) if errors else "none"),
         ("interruptions", f"{interruptions:,} of {n_resp:,} responses ({_pct(interruptions, n_resp)})"
-         + (f"; {produced:,} barge-in(s) became a turn" if interruptions else "")),
+         + (f"; {_n(produced, 'barge-in')} became {'a turn' if produced == 1 else 'turns'}" if interruptions else "")),
         ("tool calls", f"{calls:,}" + (f", {answered:,} answered, {calls - answered:,} unanswered" if calls else "")),
         ("tokens", usage_text(usage)),
         ("audio", _audio_text(sessions)),
@@ -145,6 +145,11 @@ def _summary_rows(sessions: list[Session], statuses: Counter[str], diagnostics: 
 
 
 # --------------------------------------------------------------------------- text
+
+
+def _n(count: int, noun: str) -> str:
+    """``1 turn``, ``2 turns``."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def _headline(run: RunModel) -> str:
@@ -161,7 +166,7 @@ def _file_heading(log: LogModel) -> Text:
     head = Text(clean(log.path, 400), style="bold underline")
     bits = [f"dialect {log.dialect or 'undetermined'}", f"times: {log.clock}" if log.clock else NO_CLOCK]
     if log.unreadable_lines:
-        bits.append(f"{log.unreadable_lines:,} unreadable line(s)")
+        bits.append(f"{_n(log.unreadable_lines, 'unreadable line')}")
     head.append("  " + ", ".join(bits), style="dim")
     return head
 
