@@ -123,8 +123,22 @@ def _feed_window(builder: SessionBuilder, path: str, records: list[Record], coun
                 c_end = m.line_bounds(s_start)[1]
                 for rec in _records(m, s_start, c_end, first_line - m.newlines(s_start, start)):
                     builder.add(rec)
-        for rec in _records(m, start, last_end, first_line):
+        # The response's own lines are parsed already: fed as they are, not read again (a
+        # 60 MB audio line would be held twice).
+        pos, line, prev = start, first_line, -1
+        for rec in records:
+            if rec.offset == prev:  # another event of the same line
+                builder.add(rec)
+                continue
+            if rec.offset < pos:
+                continue
+            for other in _records(m, pos, rec.offset, line):
+                builder.add(other)
             builder.add(rec)
+            prev, line = rec.offset, rec.line + 1
+            pos = m.line_bounds(rec.offset)[1] + 1
+        for other in _records(m, pos, last_end, line):
+            builder.add(other)
         _feed_call_outputs(builder, m, records, last_end, records[-1].line)
         return counted
 
@@ -180,7 +194,8 @@ def _records(m: _Searched, start: int, end: int, line: int, needles: tuple[bytes
             eol = stop if nl < 0 else nl
             if eol > pos:
                 at = start + base + pos
-                value = m.parse(at, start + base + eol, bytes(buf[pos:eol]))
+                with memoryview(buf) as whole, whole[pos:eol] as view:
+                    value = m.parse(at, start + base + eol, view)
                 rec = m.record(at, value, line) if value is not None else None
                 if rec is not None:
                     yield rec

@@ -20,7 +20,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from realtime_cli.logs.jsonparse import parse_json
+import orjson
+
+from realtime_cli.logs.jsonparse import FAILED, LARGE, loads_large, parse_json
 from realtime_cli.logs.loader import (
     DEFAULT_MAX_LINE_BYTES,
     ParseFailure,
@@ -146,10 +148,11 @@ class _Searched:
             step = max(min(step * 4, _BLOCK), step)
         return -1
 
-    def hits(self, needle: bytes) -> Iterator[tuple[int, int, bytes, int]]:
-        """``(start, end, line, number)`` of every line that contains ``needle``, in order:
-        its offsets, its bytes and its 1-based line number (newlines are counted on the way,
-        in the same pass)."""
+    def hits(self, needle: bytes) -> Iterator[tuple[int, int, dict[str, Any] | None, int]]:
+        """``(start, end, event, number)`` of every line that contains ``needle``, in order:
+        its offsets, its parsed value (:meth:`parse`) and its 1-based line number (newlines are
+        counted on the way, in the same pass). Each line is parsed straight from the read
+        buffer: a 60 MB line is never copied."""
         lines = 1  # the number of the line at ``counted``
         for base, buf, begin, end, skipped in self.chunks():
             lines += skipped
@@ -162,21 +165,37 @@ class _Searched:
                     stop = end
                 lines += count_newlines(buf, counted, start)
                 counted = start
-                yield base + start, base + stop, bytes(buf[start:stop]), lines
+                with memoryview(buf) as whole, whole[start:stop] as view:
+                    value = self.parse(base + start, base + stop, view)
+                yield base + start, base + stop, value, lines
                 pos = buf.find(needle, stop + 1, end)
             lines += count_newlines(buf, counted, end)
 
-    def parse(self, start: int, end: int, line: bytes | None = None) -> dict[str, Any] | None:
-        """The unwrapped event of one line (``line``: its bytes, if at hand), or None."""
+    def parse(self, start: int, end: int, line: bytes | bytearray | memoryview | None = None) -> dict[str, Any] | None:
+        """The unwrapped event of one line (``line``: its bytes, if at hand), or None.
+
+        As the loader does: the line is parsed as it is (JSON whitespace around the value is
+        skipped by the parser; no stripped copy), and only a line the fast parsers reject is
+        copied for :func:`realtime_cli.logs.jsonparse.parse_json` to classify or recover.
+        """
         if end - start > self.max_line_bytes:
             return None
         self.counter.lines_parsed += 1
-        raw = self.read(start, end) if line is None else line
-        if start == 0 and raw.startswith(b"\xef\xbb\xbf"):
+        raw: bytes | bytearray | memoryview = self.read(start, end) if line is None else line
+        if start == 0 and raw[:3] == b"\xef\xbb\xbf":
             raw = raw[3:]
-        value, _code, _ = parse_json(raw.strip())
-        # A line that parsed with only a warning (NaN, a lone surrogate: RT010) still parsed:
-        # the loader keeps it, so the byte search must too (issue 18 item 5).
+        value: Any = FAILED
+        if len(raw) >= LARGE:
+            value = loads_large(raw)
+        else:
+            try:
+                value = orjson.loads(raw)
+            except orjson.JSONDecodeError:
+                value = FAILED
+        if value is FAILED:
+            # A line that parses with only a warning (NaN, a lone surrogate: RT010) still
+            # parsed: the loader keeps it, so the byte search must too (issue 18 item 5).
+            value, _code, _ = parse_json(bytes(raw).strip())
         if not isinstance(value, dict):
             return None
         return value
@@ -269,8 +288,7 @@ def _search_bytes(path: str, query: str, counter: ScanCounter, max_line_bytes: i
                 return hits
             query = rid
         parsed: dict[str, list[tuple[int, Record]]] = {}
-        for start, end, line, number in m.hits(query.encode("utf-8", "surrogatepass")):
-            value = m.parse(start, end, line)
+        for start, _end, value, number in m.hits(query.encode("utf-8", "surrogatepass")):
             if value is None:
                 continue
             rec = m.record(start, value, number)

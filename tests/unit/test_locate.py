@@ -281,3 +281,25 @@ def test_a_session_too_long_to_count_says_its_turn_is_not_numbered(tmp_path: Pat
     render_show(console, out)
     text = console.export_text()
     assert "no user input" not in text and "further back than show reads" in text
+
+
+@pytest.mark.parametrize("eol", [b"\n", b"\r\n", b"  \t\r\n"])
+def test_byte_search_parses_lines_as_the_loader_does(tmp_path: Path, eol: bytes) -> None:
+    # parse() no longer strips a copy of each line: BOMs, CRLF and blanks around the value, a
+    # NaN (RT010) and a line over 1 MiB (the large-document parser) must still be read.
+    big = "A" * (1 << 20)
+    lines = [
+        {"type": "response.create", "event_id": "c0"},
+        {"type": "response.created", "event_id": "a0", "response": {"id": "resp_W", "object": "realtime.response", "status": "in_progress"}},
+        {"type": "response.output_audio.delta", "event_id": "d0", "response_id": "resp_W", "item_id": "item_1",
+         "output_index": 0, "content_index": 0, "delta": big},
+    ]
+    body = b"\xef\xbb\xbf" + b"".join(b" " + json.dumps(x).encode() + eol for x in lines)
+    body += b'{"type": "response.done", "event_id": "b0", "x": NaN, "response": {"id": "resp_W", "status": "completed"}}' + eol
+    plain = tmp_path / "w.jsonl"
+    plain.write_bytes(body)
+    for query in ("last", "resp_W"):
+        out = inspection.show(inspection.InspectConfig(paths=(str(plain),)), query)
+        assert out.state == inspection.FOUND and out.response is not None, query
+        assert out.response.status == "completed" and out.response.first_line == 1 and out.response.last_line == 4
+        assert out.context is not None and out.context.info is not None and out.context.info.status == "completed"
