@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
-from typing import Any
 from dataclasses import dataclass
+from typing import Any
 
 from realtime_cli.logs.loader import Record, iter_file, line_runs
 from realtime_cli.session.builder import SessionBuilder

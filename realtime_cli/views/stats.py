@@ -6,6 +6,7 @@ Reads only the session model (:mod:`realtime_cli.session.model`). The JSON shape
 
 from __future__ import annotations
 
+import textwrap
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
@@ -25,6 +26,7 @@ from realtime_cli.session.model import (
     TokenUsage,
 )
 from realtime_cli.session.prices import PRICES_AS_OF
+from realtime_cli.views.layout import fit, flow, flow_text
 
 STATS_JSON_VERSION = 2
 _LABEL = 15
@@ -99,13 +101,29 @@ def _audio_text(sessions: Iterable[Session]) -> str:
     return f"in {a_in:,.1f} s, out {a_out:,.1f} s"
 
 
-def _block(rows: list[tuple[str, str]]) -> Text:
+def _block(rows: list[tuple[str, str]], width: int = 80) -> Text:
+    """Label / value rows; a value too long for the line wraps under itself (between its
+    `` · `` items where it has them), never under the labels, with no trailing blanks."""
     out = Text()
+    room = max(20, width - _LABEL)
     for i, (label, value) in enumerate(rows):
         if i:
             out.append("\n")
         out.append(f"{label:<{_LABEL}}", style="bold")
-        out.append(value)
+        lines: list[str] = []
+        for part in (flow(value.split(" · "), room, " · ") if " · " in value else value).split("\n"):
+            lines += textwrap.wrap(part, room, break_on_hyphens=False) or [""]
+        out.append(("\n" + " " * _LABEL).join(lines))
+    return out
+
+
+def _events_block(counter: Counter[str]) -> Text:
+    """Events by type, one a line, most frequent first."""
+    out = Text("events", style="bold")
+    if not counter:
+        out.append(" " * (_LABEL - len("events")) + "none")
+    for k, v in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])):
+        out.append(f"\n{v:>{_LABEL - 2},}  {clean(k, 120)}")
     return out
 
 
@@ -128,8 +146,8 @@ def _summary_rows(sessions: list[Session], statuses: Counter[str], diagnostics: 
     clock = any(s.has_clock for s in sessions)
     rows = [
         ("responses", f"{n_resp:,}" + (f" ({_counts(statuses)})" if statuses else "")),
-        ("failures", _counts(reasons) if reasons else "none"),
-        ("server errors", _counts(errors) if errors else "none"),
+        ("failures", _counts(reasons, 40) if reasons else "none"),
+        ("server errors", _counts(errors, 40) if errors else "none"),
         ("interruptions", f"{interruptions:,} of {n_resp:,} responses ({_pct(interruptions, n_resp)})"
          + (f"; {_n(produced, 'barge-in')} became {'a turn' if produced == 1 else 'turns'}" if interruptions else "")),
         ("tool calls", f"{calls:,}" + (f", {answered:,} answered, {calls - answered:,} unanswered" if calls else "")),
@@ -162,13 +180,12 @@ def _headline(run: RunModel) -> str:
     )
 
 
-def _file_heading(log: LogModel) -> Text:
-    head = Text(clean(log.path, 400), style="bold underline")
-    bits = [f"dialect {log.dialect or 'undetermined'}", f"times: {log.clock}" if log.clock else NO_CLOCK]
+def _file_heading(log: LogModel, width: int = 80) -> Text:
+    fields = [(fit(clean(log.path, 1000), width, left=True), "bold underline")]
+    fields += [(f"dialect {log.dialect or 'undetermined'}", "dim"), (f"times: {log.clock}" if log.clock else NO_CLOCK, "dim")]
     if log.unreadable_lines:
-        bits.append(f"{_n(log.unreadable_lines, 'unreadable line')}")
-    head.append("  " + ", ".join(bits), style="dim")
-    return head
+        fields.append((_n(log.unreadable_lines, "unreadable line"), "dim"))
+    return flow_text(fields, width)
 
 
 _SESSION_HEAD = f"{'#':>4}  {'session':<18} {'model':<18} {'turns':>5} {'resp':>5} {'fail':>4} {'p50':>8} {'cost':>8}"
@@ -197,16 +214,16 @@ def render_stats(console: Console, outcome: StatsOutcome, *, by_session: bool = 
     run = outcome.run
     sessions = run.sessions
     console.print(Text(_headline(run), style="bold"))
-    console.print(_block(_summary_rows(sessions, run.statuses, outcome.diagnostics)))
+    console.print(_block(_summary_rows(sessions, run.statuses, outcome.diagnostics), console.width))
     if events:
         total: Counter[str] = Counter()
         for s in sessions:
             total.update(s.events)
-        console.print(_block([("events", _counts(total, 120) or "none")]))
+        console.print(_events_block(total))
     wide = console.width >= 100
     for log in run.logs:
         console.print()
-        console.print(_file_heading(log))
+        console.print(_file_heading(log, console.width))
         if not log.sessions:
             console.print(Text("   no events", style="dim"))
             continue
@@ -232,9 +249,9 @@ def _render_session(console: Console, s: Session, events: bool) -> None:
         ("turns", f"{s.turn_count:,}"),
         *_summary_rows([s], s.statuses, s.diagnostics),
     ]
+    console.print(_block(rows, console.width))
     if events:
-        rows.append(("events", _counts(s.events, 120) or "none"))
-    console.print(_block(rows))
+        console.print(_events_block(s.events))
 
 
 # --------------------------------------------------------------------------- JSON

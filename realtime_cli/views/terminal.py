@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
@@ -34,6 +33,7 @@ from realtime_cli.session.summaries import (
     usage_checks,
 )
 from realtime_cli.session.timing import Clock
+from realtime_cli.views.layout import fit, flow, flow_text
 from realtime_cli.views.reporters.json_ import diagnostic_dict
 from realtime_cli.views.reporters.text import format_line
 from realtime_cli.views.stats import fmt_ms, fmt_usd
@@ -82,37 +82,6 @@ def _status(r: ResponseSummary) -> Text:
     return line
 
 
-_SEP = "  ·  "
-
-
-def _fit(value: str, width: int, *, left: bool = False) -> str:
-    """``value`` cut to ``width`` cells with an ellipsis (``left``: keep its end, for paths)."""
-    if cell_len(value) <= width:
-        return value
-    keep = max(1, width - 1)
-    while keep > 1 and cell_len(value[-keep:] if left else value[:keep]) > width - 1:
-        keep -= 1
-    return "…" + value[-keep:] if left else value[:keep] + "…"
-
-
-def flow(fields: list[str], width: int) -> str:
-    """``fields`` joined by `` · `` into lines of at most ``width`` cells: a field that does not
-    fit goes on the next line whole (one longer than a line is cut)."""
-    lines: list[str] = []
-    cur = ""
-    for f in fields:
-        f = _fit(f, width)
-        if cur and cell_len(cur) + len(_SEP) + cell_len(f) <= width:
-            cur += _SEP + f
-            continue
-        if cur:
-            lines.append(cur)
-        cur = f
-    if cur:
-        lines.append(cur)
-    return "\n".join(lines)
-
-
 def _header(r: ResponseSummary, ctx: Context | None, width: int = 120) -> Text:
     info = ctx.info if ctx else None
     head = Text()
@@ -120,7 +89,7 @@ def _header(r: ResponseSummary, ctx: Context | None, width: int = 120) -> Text:
     head.append("  ")
     head.append_text(_status(r))
     model = ctx.session.model if ctx and ctx.session else None
-    bits = [_fit(clean(r.path, 1000), width, left=True)]
+    bits = [fit(clean(r.path, 1000), width, left=True)]
     bits += [clean(b, 120) for b in (model or "model not in the log", r.dialect or "dialect ?", f"lines {r.first_line}-{r.last_line}")]
     if info is not None:
         if info.latency_ms is not None:
@@ -249,7 +218,7 @@ def _interruption(intr: Interruption) -> Text:
     return out
 
 
-def _usage(r: ResponseSummary) -> Text:
+def _usage(r: ResponseSummary, width: int = 120) -> Text:
     out = Text()
     out.append("usage", style="bold")
     u = r.usage if isinstance(r.usage, dict) else None
@@ -262,12 +231,15 @@ def _usage(r: ResponseSummary) -> Text:
     def n(v: Any) -> str:
         return f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else "-"
 
-    out.append(
-        f"  input {n(u.get('input_tokens'))} (text {n(idet.get('text_tokens'))}, audio {n(idet.get('audio_tokens'))}"
-        + (f", image {n(idet.get('image_tokens'))}" if idet.get("image_tokens") else "")
-        + f"; cached {n(idet.get('cached_tokens'))})  output {n(u.get('output_tokens'))} (text "
-        f"{n(odet.get('text_tokens'))}, audio {n(odet.get('audio_tokens'))})  total {n(u.get('total_tokens'))}"
-    )
+    fields = [
+        ("usage", "bold"),
+        (f"input {n(u.get('input_tokens'))} (text {n(idet.get('text_tokens'))}, audio {n(idet.get('audio_tokens'))}"
+         + (f", image {n(idet.get('image_tokens'))}" if idet.get("image_tokens") else "")
+         + f"; cached {n(idet.get('cached_tokens'))})", ""),
+        (f"output {n(u.get('output_tokens'))} (text {n(odet.get('text_tokens'))}, audio {n(odet.get('audio_tokens'))})", ""),
+        (f"total {n(u.get('total_tokens'))}", ""),
+    ]
+    out = flow_text(fields, width, "  ")
     for c in usage_checks(u):
         out.append("\n  ! ", style="bold red")
         out.append(clean(c.message, 200))
@@ -331,12 +303,20 @@ def render_show(console: Console, outcome: ShowOutcome, *, full: bool = False, e
     parts = [_header(r, ctx, console.width), _turn(ctx.turn if ctx else None, info, full, ctx.turn_counted if ctx else True), _output(r, info, full)]
     if info is not None and info.interruption is not None:
         parts.append(_interruption(info.interruption))
-    parts += [_usage(r), _timeline(r, info)]
+    parts += [_usage(r, console.width), _timeline(r, info)]
     if events:
         parts.append(_event_counts(r))
     parts.append(_diagnostics(outcome))
     for part in parts:
-        console.print(part)
+        _print(console, part)
+
+
+def _print(console: Console, text: Text) -> None:
+    """``text`` wrapped to the console's width, each line without trailing blanks (Rich keeps
+    the blank it wrapped at, and log text may end in one)."""
+    for line in text.wrap(console, console.width, overflow="fold"):
+        line.rstrip()
+        console.print(line, no_wrap=True, overflow="fold", crop=False)
 
 
 def render_lookup_failure(console: Console, outcome: ShowOutcome) -> None:

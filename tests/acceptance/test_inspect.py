@@ -330,3 +330,20 @@ def test_show_header_fields_wrap_whole(columns: int, log: str) -> None:
         assert not line.startswith("·") and not line.endswith("·"), (line, run)
     fields = [f for line in head for f in line.split("  ·  ")]
     assert any(f.startswith("lines ") for f in fields) and any(f.startswith(("examples/", "tests/")) for f in fields)
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("stats", INSPECT, REAL), ("stats", "--by-session", "--events", GA), ("stats", "tests/hostile/corpus"),
+        ("ls", INSPECT, REAL), ("ls", "tests/hostile/corpus"), ("show", "last", HOSTILE), ("show", "last", GA, "--events"),
+    ],
+)
+def test_every_view_fits_the_width_without_trailing_blanks(columns: int, args: tuple[str, ...]) -> None:
+    # stats wrapped file headings mid-phrase and values under their labels; show cut its header.
+    run = invoke(*args, columns=columns)
+    assert run.code in (0, 1), run
+    for line in run.stdout.splitlines():
+        assert len(line) <= columns, (line, run)
+        assert line == line.rstrip(), (repr(line), run)
