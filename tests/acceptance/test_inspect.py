@@ -347,3 +347,13 @@ def test_every_view_fits_the_width_without_trailing_blanks(columns: int, args: t
     for line in run.stdout.splitlines():
         assert len(line) <= columns, (line, run)
         assert line == line.rstrip(), (repr(line), run)
+
+
+def test_ls_says_what_an_empty_or_cut_list_means() -> None:
+    run = invoke("ls", "tests/hostile/corpus", columns=200)
+    assert run.code == 0 and run.stdout.strip() == "no responses in tests/hostile/corpus", run
+    run = invoke("ls", GA, "--status", "failed,incomplete", columns=200)
+    assert run.stdout.strip() == f"no failed or incomplete responses in {GA}", run
+    cut = invoke("ls", "examples/ga_session.jsonl", "-n", "2").stdout.splitlines()[-1]
+    whole = invoke("ls", "examples/ga_session.jsonl", "-n", "5").stdout.splitlines()[-1]
+    assert cut.startswith("the first 2 responses (--limit 2; there are more)") and whole.startswith("5 responses")
