@@ -546,6 +546,7 @@ class SessionBuilder:
         turn = self._turn
         if turn is not None and turn.kind == "speech" and turn.line >= since_line:
             intr.barge_in_turn = turn.index
+            s.barge_ins += 1
             if turn.response_ids:
                 intr.produced_turn = True
                 s.barge_ins_producing_turns += 1

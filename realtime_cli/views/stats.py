@@ -102,8 +102,8 @@ def _audio_text(sessions: Iterable[Session]) -> str:
 
 
 def _block(rows: list[tuple[str, str]], width: int = 80) -> Text:
-    """Label / value rows; a value too long for the line wraps under itself (between its
-    `` · `` items where it has them), never under the labels, with no trailing blanks."""
+    """Label / value rows; a value too long for the line wraps under itself (between its items,
+    `` · ``, double-blank, ``;`` or ``,`` separated), never under the labels, with no trailing blanks."""
     out = Text()
     room = max(20, width - _LABEL)
     for i, (label, value) in enumerate(rows):
@@ -111,7 +111,8 @@ def _block(rows: list[tuple[str, str]], width: int = 80) -> Text:
             out.append("\n")
         out.append(f"{label:<{_LABEL}}", style="bold")
         lines: list[str] = []
-        for part in (flow(value.split(" · "), room, " · ") if " · " in value else value).split("\n"):
+        sep = next((x for x in (" · ", "  ", "; ", ", ") if x in value), None)
+        for part in (flow(value.split(sep), room, sep) if sep else value).split("\n"):
             lines += textwrap.wrap(part, room, break_on_hyphens=False) or [""]
         out.append(("\n" + " " * _LABEL).join(lines))
     return out
@@ -139,6 +140,7 @@ def _summary_rows(sessions: list[Session], statuses: Counter[str], diagnostics: 
         cost.add(s.cost)
     interruptions = sum(s.interruption_count for s in sessions)
     produced = sum(s.barge_ins_producing_turns for s in sessions)
+    barge_ins = sum(s.barge_ins for s in sessions)
     calls = sum(s.call_count for s in sessions)
     answered = sum(s.answered_calls for s in sessions)
     lat = LatencyStats.of([v for s in sessions for v in s.latencies])
@@ -149,7 +151,7 @@ def _summary_rows(sessions: list[Session], statuses: Counter[str], diagnostics: 
         ("failures", _counts(reasons, 40) if reasons else "none"),
         ("server errors", _counts(errors, 40) if errors else "none"),
         ("interruptions", f"{interruptions:,} of {n_resp:,} responses ({_pct(interruptions, n_resp)})"
-         + (f"; {_n(produced, 'barge-in')} became {'a turn' if produced == 1 else 'turns'}" if interruptions else "")),
+         + (f"; {produced:,} of {_n(barge_ins, 'barge-in')} became a turn with a response" if barge_ins else "")),
         ("tool calls", f"{calls:,}" + (f", {answered:,} answered, {calls - answered:,} unanswered" if calls else "")),
         ("tokens", usage_text(usage)),
         ("audio", _audio_text(sessions)),
@@ -310,6 +312,7 @@ def _figures(sessions: list[Session]) -> dict[str, Any]:
         "server_errors": dict(sorted(errors.items())),
         "interruptions": {
             "count": interruptions, "share": round(interruptions / n_resp, 4) if n_resp else None,
+            "barge_ins": sum(s.barge_ins for s in sessions),
             "barge_ins_producing_turns": sum(s.barge_ins_producing_turns for s in sessions),
         },
         "tool_calls": {"count": calls, "answered": answered, "unanswered": calls - answered},
