@@ -313,10 +313,20 @@ def render_show(console: Console, outcome: ShowOutcome, *, full: bool = False, e
 
 def _print(console: Console, text: Text) -> None:
     """``text`` wrapped to the console's width, each line without trailing blanks (Rich keeps
-    the blank it wrapped at, and log text may end in one)."""
-    for line in text.wrap(console, console.width, overflow="fold"):
-        line.rstrip()
-        console.print(line, no_wrap=True, overflow="fold", crop=False)
+    the blank it wrapped at, and log text may end in one); an indented line's continuations
+    keep its indentation."""
+    width = console.width
+    for line in text.split("\n", allow_blank=True):
+        plain = line.plain
+        indent = len(plain) - len(plain.lstrip(" "))
+        indent = indent if indent <= width // 3 else 0  # continuations line up under the first
+        for i, part in enumerate(line[indent:].wrap(console, width - indent, overflow="fold")):
+            part.rstrip()
+            out = Text(" " * indent) if indent else Text()
+            if i == 0 and indent:
+                out = line[:indent]
+            out.append_text(part)
+            console.print(out, no_wrap=True, overflow="fold", crop=False)
 
 
 def render_lookup_failure(console: Console, outcome: ShowOutcome) -> None:
