@@ -65,8 +65,11 @@ def response_context(
     counter: ScanCounter,
     max_line_bytes: int,
     prices: Mapping[str, Price] | None = None,
+    session_number: int | None = None,
 ) -> Context:
-    """Build the context of response ``rid`` (whose records, in file order, are ``records``)."""
+    """Build the context of response ``rid`` (whose records, in file order, are ``records``).
+    ``session_number``: its session's number in the file, when the byte search counted it (the
+    window read here starts at that session, which the builder would number 1)."""
     out = Context()
 
     def capture(info: ResponseInfo) -> None:
@@ -85,6 +88,13 @@ def response_context(
     else:
         return out  # stdin was read once already
     log = builder.finish()
+    windowed = records and mappable(path) and records[0].offset >= 0
+    if windowed and session_number is not None and session_number > 1:
+        shift = session_number - 1
+        for s in log.sessions:
+            s.index += shift
+        for r in [out.info] if out.info is not None else []:
+            r.session_index += shift
     if out.info is not None:
         session = next((s for s in log.sessions if s.index == out.info.session_index), None)
         out.session = session

@@ -167,7 +167,8 @@ def _show_id(config: InspectConfig, query: str, shown_query: str) -> ShowOutcome
     out.state = FOUND
     out.response = resp
     out.diagnostics = diags
-    out.context = response_context(hits.path, records, exact, out.counter, config.max_line_bytes, config.prices)
+    out.context = response_context(hits.path, records, exact, out.counter, config.max_line_bytes, config.prices,
+                                   hits.session_numbers.get(exact))
     return out
 
 

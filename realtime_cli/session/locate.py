@@ -37,6 +37,7 @@ from realtime_cli.session.summaries import event_type, response_id_of
 LAST = "last"
 _CREATE = b'"response.create"'
 _CREATED = b'"response.created"'
+_SESSION_CREATED = b'"session.created"'
 # Lines that can name a response, for the backwards search behind `show last`.
 _RESPONSE_MARKERS = (b'"response_id"', _CREATED, b'"response.done"', b'"realtime.response"')
 _ID_PATTERNS = (
@@ -68,6 +69,9 @@ class FileHits:
     """Records per matching id, in file order (the preceding response.create included)."""
     all_ids: set[str] = field(default_factory=set)
     """Every response id seen (filled only when nothing matched, for 'did you mean')."""
+    session_numbers: dict[str, int] = field(default_factory=dict)
+    """Byte search: the number of each id's session in the file (``session.created`` lines up
+    to its first line), which a search that reads only around the response cannot count."""
     error: str | None = None
 
 
@@ -148,12 +152,13 @@ class _Searched:
             step = max(min(step * 4, _BLOCK), step)
         return -1
 
-    def hits(self, needle: bytes) -> Iterator[tuple[int, int, dict[str, Any] | None, int]]:
-        """``(start, end, event, number)`` of every line that contains ``needle``, in order:
-        its offsets, its parsed value (:meth:`parse`) and its 1-based line number (newlines are
-        counted on the way, in the same pass). Each line is parsed straight from the read
-        buffer: a 60 MB line is never copied."""
+    def hits(self, needle: bytes) -> Iterator[tuple[int, int, dict[str, Any] | None, int, int]]:
+        """``(start, end, event, number, sessions)`` of every line that contains ``needle``, in
+        order: its offsets, its parsed value (:meth:`parse`), its 1-based line number and the
+        ``session.created`` lines before it (both counted on the way, in the same pass). Each
+        line is parsed straight from the read buffer: a 60 MB line is never copied."""
         lines = 1  # the number of the line at ``counted``
+        sessions = 0
         for base, buf, begin, end, skipped in self.chunks():
             lines += skipped
             counted = begin
@@ -164,12 +169,14 @@ class _Searched:
                 if stop < 0:
                     stop = end
                 lines += count_newlines(buf, counted, start)
+                sessions += buf.count(_SESSION_CREATED, counted, start)
                 counted = start
                 with memoryview(buf) as whole, whole[start:stop] as view:
                     value = self.parse(base + start, base + stop, view)
-                yield base + start, base + stop, value, lines
+                yield base + start, base + stop, value, lines, sessions
                 pos = buf.find(needle, stop + 1, end)
             lines += count_newlines(buf, counted, end)
+            sessions += buf.count(_SESSION_CREATED, counted, end)
 
     def parse(self, start: int, end: int, line: bytes | bytearray | memoryview | None = None) -> dict[str, Any] | None:
         """The unwrapped event of one line (``line``: its bytes, if at hand), or None.
@@ -288,7 +295,7 @@ def _search_bytes(path: str, query: str, counter: ScanCounter, max_line_bytes: i
                 return hits
             query = rid
         parsed: dict[str, list[tuple[int, Record]]] = {}
-        for start, _end, value, number in m.hits(query.encode("utf-8", "surrogatepass")):
+        for start, _end, value, number, sessions in m.hits(query.encode("utf-8", "surrogatepass")):
             if value is None:
                 continue
             rec = m.record(start, value, number)
@@ -298,6 +305,7 @@ def _search_bytes(path: str, query: str, counter: ScanCounter, max_line_bytes: i
             if rid not in parsed:
                 parsed[rid] = []
                 hits.ids.append(rid)
+                hits.session_numbers[rid] = max(1, sessions)
                 if len(hits.ids) == 2:
                     # Two ids: ambiguous unless the query is one of them exactly. Only an exact
                     # id's records can still be shown, so keep no others (a short prefix such as

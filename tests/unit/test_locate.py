@@ -303,3 +303,23 @@ def test_byte_search_parses_lines_as_the_loader_does(tmp_path: Path, eol: bytes)
         assert out.state == inspection.FOUND and out.response is not None, query
         assert out.response.status == "completed" and out.response.first_line == 1 and out.response.last_line == 4
         assert out.context is not None and out.context.info is not None and out.context.info.status == "completed"
+
+
+def test_show_numbers_the_session_as_a_full_read_does(tmp_path: Path) -> None:
+    # The byte search read only around the response, so every response was in "session 1".
+    ev: list[dict[str, object]] = []
+    for n in range(3):
+        ev.append({"type": "session.created", "session": {"id": f"sess_{n}", "model": "gpt-realtime"}})
+        for i in range(2):
+            rid = f"resp_{n}_{i}"
+            ev.append({"type": "response.created", "response": {"id": rid, "object": "realtime.response", "status": "in_progress"}})
+            ev.append({"type": "response.done", "response": {"id": rid, "object": "realtime.response", "status": "completed", "output": []}})
+    plain = tmp_path / "three.jsonl"
+    plain.write_text("".join(json.dumps(x) + "\n" for x in ev), encoding="utf-8")
+    gz = _gzip_copy(plain)
+    from realtime_cli.views.terminal import show_json
+
+    for query, want in (("resp_0_1", 1), ("resp_1_0", 2), ("resp_2_1", 3), ("last", 3)):
+        for path in (plain, gz):
+            out = inspection.show(inspection.InspectConfig(paths=(str(path),)), query)
+            assert show_json(out)["response"]["session"]["session_index"] == want, (query, path)
