@@ -20,8 +20,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
-
 from realtime_cli.logs.jsonparse import FAILED, LARGE, loads_large, parse_json
 from realtime_cli.logs.loader import (
     DEFAULT_MAX_LINE_BYTES,
@@ -182,8 +180,8 @@ class _Searched:
         """The unwrapped event of one line (``line``: its bytes, if at hand), or None.
 
         As the loader does: the line is parsed as it is (JSON whitespace around the value is
-        skipped by the parser; no stripped copy), and only a line the fast parsers reject is
-        copied for :func:`realtime_cli.logs.jsonparse.parse_json` to classify or recover.
+        skipped by the parser; no stripped copy); a line of 1 MiB or more is never copied
+        unless the large-document parser rejects it.
         """
         if end - start > self.max_line_bytes:
             return None
@@ -191,18 +189,12 @@ class _Searched:
         raw: bytes | bytearray | memoryview = self.read(start, end) if line is None else line
         if start == 0 and raw[:3] == b"\xef\xbb\xbf":
             raw = raw[3:]
-        value: Any = FAILED
-        if len(raw) >= LARGE:
-            value = loads_large(raw)
-        else:
-            try:
-                value = orjson.loads(raw)
-            except orjson.JSONDecodeError:
-                value = FAILED
+        # A large line is parsed in place; a small one is copied (cheaply) for the parser, and
+        # a line that parses with only a warning (NaN, a lone surrogate: RT010) still parsed:
+        # the loader keeps it, so the byte search must too (issue 18 item 5).
+        value = loads_large(raw) if len(raw) >= LARGE else FAILED
         if value is FAILED:
-            # A line that parses with only a warning (NaN, a lone surrogate: RT010) still
-            # parsed: the loader keeps it, so the byte search must too (issue 18 item 5).
-            value, _code, _ = parse_json(bytes(raw).strip())
+            value, _code, _ = parse_json(bytes(raw))
         if not isinstance(value, dict):
             return None
         return value
