@@ -95,6 +95,13 @@ def response_context(
             s.index += shift
         for r in [out.info] if out.info is not None else []:
             r.session_index += shift
+    intr = out.info.interruption if out.info is not None else None
+    if windowed and intr is not None and intr.barge_in_turn is not None and intr.produced_turn is False:
+        # The window ends with the response: whether the barge-in got a response is after it.
+        try:
+            intr.produced_turn = _barge_in_answered(path, records, counter, max_line_bytes)
+        except OSError:
+            intr.produced_turn = None
     if out.info is not None:
         session = next((s for s in log.sessions if s.index == out.info.session_index), None)
         out.session = session
@@ -151,6 +158,28 @@ def _feed_window(builder: SessionBuilder, path: str, records: list[Record], coun
             builder.add(other)
         _feed_call_outputs(builder, m, records, last_end, records[-1].line)
         return counted
+
+
+_NEXT_NEEDLES = (b'"response.created"', b'"input_audio_buffer.speech_started"', b'"session.created"',
+                 b'"conversation.item.create"')
+
+
+def _barge_in_answered(path: str, records: list[Record], counter: ScanCounter, max_line_bytes: int) -> bool | None:
+    """Whether the user's speech that interrupted the response got a response of its own, read
+    after the response as the builder would: yes at the next ``response.created``, no once
+    another turn or session starts first (or the log ends); None past :data:`WINDOW` bytes."""
+    with open(path, "rb", buffering=0) as fh:
+        m = _Searched(fh, os.fstat(fh.fileno()).st_size, path, counter, max_line_bytes)
+        after = m.line_bounds(records[-1].offset)[1] + 1
+        bound = min(m.size, after + WINDOW)
+        for rec in _records(m, after, bound, records[-1].line + 1, _NEXT_NEEDLES):
+            etype = rec.event.get("type")
+            if etype == "response.created":
+                return True
+            item = rec.event.get("item")
+            if etype != "conversation.item.create" or (isinstance(item, dict) and item.get("role") == "user"):
+                return False
+        return False if bound >= m.size else None
 
 
 class _Range:
@@ -216,34 +245,49 @@ def _records(m: _Searched, start: int, end: int, line: int, needles: tuple[bytes
 
 
 def _feed_call_outputs(builder: SessionBuilder, m: _Searched, records: list[Record], after: int, line_at: int) -> None:
-    """Feed the lines after the response that name one of its call ids."""
+    """Feed the lines after the response that name one of its call ids (the output sent back)
+    or truncate one of its items (the audio heard), as a full read would have fed them."""
     call_ids: list[str] = []
+    item_ids: list[str] = []
+
+    def add(ids: list[str], v: Any) -> None:
+        if isinstance(v, str) and v not in ids:
+            ids.append(v)
+
     for rec in records:
-        for key in ("call_id",):
-            v = rec.event.get(key)
-            if isinstance(v, str) and v not in call_ids:
-                call_ids.append(v)
+        add(call_ids, rec.event.get("call_id"))
+        add(item_ids, rec.event.get("item_id"))
         item = rec.event.get("item")
-        if isinstance(item, dict) and isinstance(item.get("call_id"), str) and item["call_id"] not in call_ids:
-            call_ids.append(item["call_id"])
+        if isinstance(item, dict):
+            add(call_ids, item.get("call_id"))
+            add(item_ids, item.get("id"))
         resp = rec.event.get("response")
         for it in (resp.get("output") if isinstance(resp, dict) else None) or []:
-            if isinstance(it, dict) and isinstance(it.get("call_id"), str) and it["call_id"] not in call_ids:
-                call_ids.append(it["call_id"])
-    hits: list[tuple[int, int]] = []
-    for cid in call_ids[:20]:
-        needle = f'"{cid}"'.encode("utf-8", "surrogatepass")
+            if isinstance(it, dict):
+                add(call_ids, it.get("call_id"))
+                add(item_ids, it.get("id"))
+    calls: set[tuple[int, int]] = set()  # lines naming a call id: fed whatever they are
+    truncates: set[tuple[int, int]] = set()  # lines naming an item id: fed if a truncate
+    for ident, is_call in [(cid, True) for cid in call_ids[:20]] + [(iid, False) for iid in item_ids[:20]]:
+        needle = f'"{ident}"'.encode("utf-8", "surrogatepass")
         pos = after
         for _ in range(_CALL_HITS):
             pos = m.find(needle, pos, m.size)
             if pos < 0:
                 break
             bounds = m.line_bounds(pos)
-            hits.append(bounds)
+            if is_call:
+                calls.add(bounds)
+            elif m.find(b'"conversation.item.truncate', bounds[0], bounds[1]) >= 0:
+                truncates.add(bounds)
             pos = bounds[1] + 1
     last, line = after, line_at
-    for s, e in sorted(set(hits)):
+    for s, e in sorted(calls | truncates):
         line += m.newlines(last, s)
         last = s
         for rec in _records(m, s, e, line):
-            builder.add(rec)
+            if (s, e) in calls or rec.event.get("type") in _TRUNCATES:
+                builder.add(rec)
+
+
+_TRUNCATES = ("conversation.item.truncate", "conversation.item.truncated")

@@ -150,7 +150,7 @@ def _summary_rows(sessions: list[Session], statuses: Counter[str], diagnostics: 
         ("responses", f"{n_resp:,}" + (f" ({_counts(statuses)})" if statuses else "")),
         ("failures", _counts(reasons, 40) if reasons else "none"),
         ("server errors", _counts(errors, 40) if errors else "none"),
-        ("interruptions", f"{interruptions:,} of {n_resp:,} responses ({_pct(interruptions, n_resp)})"
+        ("interruptions", "none (no responses)" if not n_resp else f"{interruptions:,} of {n_resp:,} responses ({_pct(interruptions, n_resp)})"
          + (f"; {produced:,} of {_n(barge_ins, 'barge-in')} became a turn with a response" if barge_ins else "")),
         ("tool calls", f"{calls:,}" + (f", {answered:,} answered, {calls - answered:,} unanswered" if calls else "")),
         ("tokens", usage_text(usage)),

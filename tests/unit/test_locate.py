@@ -323,3 +323,31 @@ def test_show_numbers_the_session_as_a_full_read_does(tmp_path: Path) -> None:
         for path in (plain, gz):
             out = inspection.show(inspection.InspectConfig(paths=(str(path),)), query)
             assert show_json(out)["response"]["session"]["session_index"] == want, (query, path)
+
+
+@pytest.mark.parametrize("source", ["examples/ga_session.jsonl", "loggen-audio", "loggen-text"])
+def test_byte_search_and_streamed_read_tell_the_same_story(tmp_path: Path, source: str) -> None:
+    # The two paths disagreed on the turn number, the session, whether a barge-in got a response
+    # and how much audio was heard (a truncate after the response's last line).
+    from benchmarks.loggen import write_log
+    from realtime_cli.views.terminal import show_json
+
+    plain = tmp_path / "log.jsonl"
+    if source.startswith("loggen"):
+        write_log(plain, "ga", profile=source.split("-")[1], turns=12, seed=11, envelope="time-source")
+    else:
+        plain.write_bytes((Path(__file__).parents[2] / source).read_bytes())
+    gz = _gzip_copy(plain)
+    ids = [r["id"] for r in inspection_rows(plain)]
+    assert len(ids) >= 5
+    for rid in ids:
+        a, b = (show_json(inspection.show(inspection.InspectConfig(paths=(str(p),)), rid)) for p in (plain, gz))
+        assert a["scan"]["files_mapped"] == 1 and b["scan"]["files_streamed"] == 1
+        assert a["response"]["session"] == b["response"]["session"], rid
+
+
+def inspection_rows(path: Path) -> list[dict[str, object]]:
+    from realtime_cli.views.listing import row_dict
+
+    errors: list[tuple[str, str]] = []
+    return [row_dict(r) for r in inspection.iter_rows(inspection.InspectConfig(paths=(str(path),)), errors)]
