@@ -188,6 +188,26 @@ class SessionBuilder:
         if rid is not None:
             self._response_event(s, rec, etype, rid, t)
 
+    def skim(self, item: Record | ParseFailure) -> None:
+        """Take one record from before the part of the log that matters, for its turns only
+        (``show`` reads back to the session's start this way): turn events go through
+        :meth:`add`; a ``response.created`` only claims its turn, as :meth:`_start_response`
+        would, without building the response; nothing else is needed."""
+        if isinstance(item, ParseFailure):
+            return
+        etype = event_type(item)
+        if etype != "response.created" or self._session is None:
+            if etype in _HANDLERS or etype is None:
+                self.add(item)
+            return
+        rid = response_id_of(item)
+        anchor, self._anchor = self._anchor, None
+        self._create_line = None
+        turn = (anchor[2] if anchor is not None else None) or self._turn
+        if rid is not None and turn is not None:
+            turn.response_ids.append(rid)
+            self._barge.pop(turn.index, None)
+
     # ----------------------------------------------------------------- session-level events
 
     def _on_session(self, s: Session, rec: Record, t: float | None) -> None:

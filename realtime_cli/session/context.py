@@ -6,10 +6,11 @@ parse). Its context comes from two regions before it, read a block at a time:
 * a window of every line, back to the second earlier ``response.done`` (a function-call round
   trip) and at most :data:`WINDOW` bytes;
 * before that window, back to its session's start (``session.created``, or the file's start)
-  and at most :data:`TURN_SCAN` bytes, only the lines that can start, close or name a turn or a
-  response (found by their bytes: speech, commits, conversation items, ``response.create(d)``,
-  ``response.done``, the session's own events). The builder then numbers turns as a full read does, and
-  the turn a follow-up response answers is found however many responses back it began.
+  and at most :data:`TURN_SCAN` bytes, only the lines that can start, close or claim a turn
+  (found by their bytes: speech, commits, conversation items, ``response.create(d)``, the
+  session's own events), fed to :meth:`SessionBuilder.skim` (turns only, no responses built).
+  The builder then numbers turns as a full read does, and the turn a follow-up response
+  answers is found however many responses back it began.
 
 When the session starts further back than :data:`TURN_SCAN`, the turn's number is not counted
 (:attr:`Context.turn_counted` is False; the view says so) rather than numbered from the window.
@@ -21,7 +22,7 @@ in full, through the same builder, so both paths give the same turn.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,9 +40,20 @@ _BACK = 2  # earlier response.done lines the window reaches back over
 _BLOCK = 4 << 20
 # The lines a turn or a response's start depends on (see the module docstring).
 _TURN_NEEDLES = (
-    b'"input_audio_buffer.speech_', b'"input_audio_buffer.commit', b'"conversation.item.',
-    b'"response.create', b'"response.done"', b'"realtime.response"', b'"session.',
+    b'"input_audio_buffer.speech_', b'"input_audio_buffer.commit', b'"conversation.item.create',
+    b'"conversation.item.added"', b'"conversation.item.input_audio_transcription.', b'"response.create',
+    b'"session.',
 )
+_ECHOES = (b'"conversation.item.added"', b'"conversation.item.created"')
+
+
+def _turn_line(line: bytes | bytearray | memoryview) -> bool:
+    """False for the server's echo of an item that is not the user's (most of them): only a
+    user message can start a turn there."""
+    data = bytes(line[:4096]) if len(line) > 4096 else bytes(line)
+    if any(e in data for e in _ECHOES) and b'"conversation.item.create"' not in data:
+        return b'"user"' in line
+    return True
 _CALL_HITS = 50  # lines holding a call id read after the response, at most
 
 
@@ -133,8 +145,8 @@ def _feed_window(builder: SessionBuilder, path: str, records: list[Record], coun
         if s_start < start:
             if start - s_start <= TURN_SCAN:
                 line = first_line - m.newlines(s_start, start)
-                for rec in _records(m, s_start, start, line, _TURN_NEEDLES):
-                    builder.add(rec)
+                for rec in _records(m, s_start, start, line, _TURN_NEEDLES, _turn_line):
+                    builder.skim(rec)
             else:  # the session began too far back: its first line still names the model
                 counted = False
                 c_end = m.line_bounds(s_start)[1]
@@ -215,7 +227,10 @@ def _line_starts(buf: bytearray, begin: int, end: int, needles: tuple[bytes, ...
     return sorted(found)
 
 
-def _records(m: _Searched, start: int, end: int, line: int, needles: tuple[bytes, ...] | None = None) -> Iterator[Record]:
+def _records(
+    m: _Searched, start: int, end: int, line: int, needles: tuple[bytes, ...] | None = None,
+    keep: Callable[[memoryview], bool] | None = None,
+) -> Iterator[Record]:
     """The records of the lines in ``[start, end)``, numbered from ``line``, a block at a time
     (lines over the length limit skipped); with ``needles``, only the lines holding one."""
     for base, buf, begin, stop, skipped in line_runs(_Range(m.f, start, end), max_line=m.max_line_bytes, block=_BLOCK):
@@ -234,7 +249,7 @@ def _records(m: _Searched, start: int, end: int, line: int, needles: tuple[bytes
             if eol > pos:
                 at = start + base + pos
                 with memoryview(buf) as whole, whole[pos:eol] as view:
-                    value = m.parse(at, start + base + eol, view)
+                    value = m.parse(at, start + base + eol, view) if keep is None or keep(view) else None
                 rec = m.record(at, value, line) if value is not None else None
                 if rec is not None:
                     yield rec
