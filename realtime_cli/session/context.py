@@ -65,6 +65,9 @@ class Context:
     turn: Turn | None = None
     session: Session | None = None
     clock: str | None = None
+    read: bool = True
+    """False for standard input: it was read once, by the search, and cannot be read again for
+    the turn, the model or the timings (the view says so instead of "not in the log")."""
     turn_counted: bool = True
     """False when the session began more than :data:`TURN_SCAN` bytes before the response:
     the turn was found but its number within the session is not known."""
@@ -98,7 +101,8 @@ def response_context(
         for item in iter_file(path, max_line_bytes):
             builder.add(item)
     else:
-        return out  # stdin was read once already
+        out.read = False  # stdin was read once already
+        return out
     log = builder.finish()
     windowed = records and mappable(path) and records[0].offset >= 0
     if windowed and session_number is not None and session_number > 1:

@@ -89,8 +89,9 @@ def _header(r: ResponseSummary, ctx: Context | None, width: int = 120) -> Text:
     head.append("  ")
     head.append_text(_status(r))
     model = ctx.session.model if ctx and ctx.session else None
-    bits = [fit(clean(r.path, 1000), width, left=True)]
-    bits += [clean(b, 120) for b in (model or "model not in the log", r.dialect or "dialect ?", f"lines {r.first_line}-{r.last_line}")]
+    bits = [fit("standard input" if r.path == "-" else clean(r.path, 1000), width, left=True)]
+    unread = ctx is not None and not ctx.read
+    bits += [clean(b, 120) for b in (model or ("model ?" if unread else "model not in the log"), r.dialect or "dialect ?", f"lines {r.first_line}-{r.last_line}")]
     if info is not None:
         if info.latency_ms is not None:
             bits.append(f"latency {fmt_ms(info.latency_ms)}")
@@ -300,7 +301,13 @@ def render_show(console: Console, outcome: ShowOutcome, *, full: bool = False, e
         return
     ctx = outcome.context
     info = ctx.info if ctx else None
-    parts = [_header(r, ctx, console.width), _turn(ctx.turn if ctx else None, info, full, ctx.turn_counted if ctx else True), _output(r, info, full)]
+    if ctx is not None and not ctx.read:
+        turn = Text("turn", style="bold")
+        turn.append("  not read: standard input is read once, for the response; run show on the log file "
+                    "for its turn, model and latency", style="dim")
+    else:
+        turn = _turn(ctx.turn if ctx else None, info, full, ctx.turn_counted if ctx else True)
+    parts = [_header(r, ctx, console.width), turn, _output(r, info, full)]
     if info is not None and info.interruption is not None:
         parts.append(_interruption(info.interruption))
     parts += [_usage(r, console.width), _timeline(r, info)]

@@ -357,3 +357,12 @@ def test_ls_says_what_an_empty_or_cut_list_means() -> None:
     cut = invoke("ls", "examples/ga_session.jsonl", "-n", "2").stdout.splitlines()[-1]
     whole = invoke("ls", "examples/ga_session.jsonl", "-n", "5").stdout.splitlines()[-1]
     assert cut.startswith("the first 2 responses (--limit 2; there are more)") and whole.startswith("5 responses")
+
+
+def test_show_from_stdin_does_not_claim_the_log_lacks_what_it_did_not_read() -> None:
+    # From stdin it said "model not in the log" and "no user input before this response".
+    data = (ROOT / "examples" / "ga_session.jsonl").read_bytes()
+    run = invoke("show", "last", "-", input=data, columns=120)
+    assert run.code == 0, run
+    assert "standard input  ·  model ?" in run.stdout and "not in the log" not in run.stdout, run
+    assert "no user input" not in run.stdout and "run show on the log file" in run.stdout, run
