@@ -152,7 +152,9 @@ def ls(
         for piece in listing.ls_json_stream(rows, errors, limit):
             sys.stdout.write(piece)
     else:
-        listing.render_ls(_console(color.value), rows, limit=limit)
+        from realtime_cli.logs.discovery import describe
+
+        listing.render_ls(_console(color.value), rows, limit=limit, where=describe(list(config.paths)), statuses=statuses)
     raise typer.Exit(_report_errors(errors))
 
 

@@ -17,9 +17,11 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from realtime_cli.core.diagnostics import Severity
 from realtime_cli.engine.validate import audio_length
 from realtime_cli.logs import dialect as dl
 from realtime_cli.logs.loader import ParseFailure, Record
+from realtime_cli.rules.catalog import RULES
 from realtime_cli.session.model import (
     Cost,
     FunctionCall,
@@ -53,8 +55,11 @@ from realtime_cli.session.timing import Clock
 
 PREVIEW = 2000
 """Characters of an item's text / transcript / arguments / call output kept."""
-UNREADABLE = frozenset({"RT001", "RT002", "RT003", "RT004", "RT007", "RT012"})
-"""Parse failures that lose a line; RT010 (parsed with a warning) and notes do not."""
+UNREADABLE = frozenset(
+    r.code for r in RULES.values() if r.code.startswith("RT0") and r.severity is Severity.ERROR and r.code not in ("RT005", "RT006")
+)
+"""Parse failures that lose a line: the reading errors (RT001-RT004, RT007, RT012). RT010 (parsed
+with a warning), RT013 (decoded from UTF-16/32) and other notes do not; RT006 is a whole input."""
 _MAX_ITEMS = 4096  # item id -> response, for truncations that come after response.done
 _MAX_CALLS = 10_000  # unanswered calls held for their output
 _MAX_UNANSWERED_KEPT = 1000
@@ -182,6 +187,26 @@ class SessionBuilder:
         rid = response_id_of(rec)
         if rid is not None:
             self._response_event(s, rec, etype, rid, t)
+
+    def skim(self, item: Record | ParseFailure) -> None:
+        """Take one record from before the part of the log that matters, for its turns only
+        (``show`` reads back to the session's start this way): turn events go through
+        :meth:`add`; a ``response.created`` only claims its turn, as :meth:`_start_response`
+        would, without building the response; nothing else is needed."""
+        if isinstance(item, ParseFailure):
+            return
+        etype = event_type(item)
+        if etype != "response.created" or self._session is None:
+            if etype in _HANDLERS or etype is None:
+                self.add(item)
+            return
+        rid = response_id_of(item)
+        anchor, self._anchor = self._anchor, None
+        self._create_line = None
+        turn = (anchor[2] if anchor is not None else None) or self._turn
+        if rid is not None and turn is not None:
+            turn.response_ids.append(rid)
+            self._barge.pop(turn.index, None)
 
     # ----------------------------------------------------------------- session-level events
 
@@ -541,6 +566,7 @@ class SessionBuilder:
         turn = self._turn
         if turn is not None and turn.kind == "speech" and turn.line >= since_line:
             intr.barge_in_turn = turn.index
+            s.barge_ins += 1
             if turn.response_ids:
                 intr.produced_turn = True
                 s.barge_ins_producing_turns += 1

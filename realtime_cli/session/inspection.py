@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from realtime_cli.core.diagnostics import Diagnostic
 from realtime_cli.engine.validate import Config, FileValidator
+from realtime_cli.logs.discovery import describe
 from realtime_cli.logs.loader import DEFAULT_MAX_LINE_BYTES, ParseFailure, discover, iter_file
 from realtime_cli.rules import catalog as rules
 from realtime_cli.session import refs
@@ -59,6 +60,10 @@ class ShowOutcome:
     """The session model around the response: its turn, model, latency, calls answered."""
     resolved: str | None = None
     """The response id a ``FILE:LINE``, item id or call id query led to."""
+    searched: str = ""
+    """Where the search looked (:func:`realtime_cli.logs.discovery.describe`), for messages."""
+    files: int = 0
+    """Inputs searched."""
 
 
 @dataclass(slots=True)
@@ -94,17 +99,19 @@ def show(config: InspectConfig, query: str) -> ShowOutcome:
     at = _file_line(query)
     if at is not None:
         rid = refs.response_at(at[0], at[1], config.max_line_bytes)
-        out = _show_id(replace(config, paths=(at[0],)), rid, query) if rid else ShowOutcome(query)
+        out = _show_id(replace(config, paths=(at[0],)), rid, query) if rid else ShowOutcome(query, files=1)
         out.query, out.resolved = query, rid
+        out.searched = f"line {at[1]} of {at[0]}"
         return out
     out = _show_id(config, query, query)
     if out.state == NOT_FOUND and query != LAST:
         rid, path = refs.response_for_ref(config.paths, query, config.max_line_bytes)
         if rid is not None and path is not None:
-            errors = out.errors
+            errors, files = out.errors, out.files
             out = _show_id(replace(config, paths=(path,)), rid, query)
-            out.errors = errors + out.errors
+            out.errors, out.files = errors + out.errors, files
             out.resolved = rid
+    out.searched = describe(list(config.paths))
     return out
 
 
@@ -123,6 +130,7 @@ def _show_id(config: InspectConfig, query: str, shown_query: str) -> ShowOutcome
         if error is not None:
             out.errors.append((path, error))
             continue
+        out.files += 1
         hits = search(path, query, out.counter, config.max_line_bytes)
         if hits.error is not None:
             out.errors.append((path, hits.error))
@@ -159,7 +167,8 @@ def _show_id(config: InspectConfig, query: str, shown_query: str) -> ShowOutcome
     out.state = FOUND
     out.response = resp
     out.diagnostics = diags
-    out.context = response_context(hits.path, records, exact, out.counter, config.max_line_bytes, config.prices)
+    out.context = response_context(hits.path, records, exact, out.counter, config.max_line_bytes, config.prices,
+                                   hits.session_numbers.get(exact))
     return out
 
 

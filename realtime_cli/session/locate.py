@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from realtime_cli.logs.jsonparse import parse_json
+from realtime_cli.logs.jsonparse import FAILED, LARGE, loads_large, parse_json
 from realtime_cli.logs.loader import (
     DEFAULT_MAX_LINE_BYTES,
     ParseFailure,
@@ -35,6 +35,7 @@ from realtime_cli.session.summaries import event_type, response_id_of
 LAST = "last"
 _CREATE = b'"response.create"'
 _CREATED = b'"response.created"'
+_SESSION_CREATED = b'"session.created"'
 # Lines that can name a response, for the backwards search behind `show last`.
 _RESPONSE_MARKERS = (b'"response_id"', _CREATED, b'"response.done"', b'"realtime.response"')
 _ID_PATTERNS = (
@@ -66,6 +67,9 @@ class FileHits:
     """Records per matching id, in file order (the preceding response.create included)."""
     all_ids: set[str] = field(default_factory=set)
     """Every response id seen (filled only when nothing matched, for 'did you mean')."""
+    session_numbers: dict[str, int] = field(default_factory=dict)
+    """Byte search: the number of each id's session in the file (``session.created`` lines up
+    to its first line), which a search that reads only around the response cannot count."""
     error: str | None = None
 
 
@@ -146,11 +150,13 @@ class _Searched:
             step = max(min(step * 4, _BLOCK), step)
         return -1
 
-    def hits(self, needle: bytes) -> Iterator[tuple[int, int, bytes, int]]:
-        """``(start, end, line, number)`` of every line that contains ``needle``, in order:
-        its offsets, its bytes and its 1-based line number (newlines are counted on the way,
-        in the same pass)."""
+    def hits(self, needle: bytes) -> Iterator[tuple[int, int, dict[str, Any] | None, int, int]]:
+        """``(start, end, event, number, sessions)`` of every line that contains ``needle``, in
+        order: its offsets, its parsed value (:meth:`parse`), its 1-based line number and the
+        ``session.created`` lines before it (both counted on the way, in the same pass). Each
+        line is parsed straight from the read buffer: a 60 MB line is never copied."""
         lines = 1  # the number of the line at ``counted``
+        sessions = 0
         for base, buf, begin, end, skipped in self.chunks():
             lines += skipped
             counted = begin
@@ -161,22 +167,34 @@ class _Searched:
                 if stop < 0:
                     stop = end
                 lines += count_newlines(buf, counted, start)
+                sessions += buf.count(_SESSION_CREATED, counted, start)
                 counted = start
-                yield base + start, base + stop, bytes(buf[start:stop]), lines
+                with memoryview(buf) as whole, whole[start:stop] as view:
+                    value = self.parse(base + start, base + stop, view)
+                yield base + start, base + stop, value, lines, sessions
                 pos = buf.find(needle, stop + 1, end)
             lines += count_newlines(buf, counted, end)
+            sessions += buf.count(_SESSION_CREATED, counted, end)
 
-    def parse(self, start: int, end: int, line: bytes | None = None) -> dict[str, Any] | None:
-        """The unwrapped event of one line (``line``: its bytes, if at hand), or None."""
+    def parse(self, start: int, end: int, line: bytes | bytearray | memoryview | None = None) -> dict[str, Any] | None:
+        """The unwrapped event of one line (``line``: its bytes, if at hand), or None.
+
+        As the loader does: the line is parsed as it is (JSON whitespace around the value is
+        skipped by the parser; no stripped copy); a line of 1 MiB or more is never copied
+        unless the large-document parser rejects it.
+        """
         if end - start > self.max_line_bytes:
             return None
         self.counter.lines_parsed += 1
-        raw = self.read(start, end) if line is None else line
-        if start == 0 and raw.startswith(b"\xef\xbb\xbf"):
+        raw: bytes | bytearray | memoryview = self.read(start, end) if line is None else line
+        if start == 0 and raw[:3] == b"\xef\xbb\xbf":
             raw = raw[3:]
-        value, _code, _ = parse_json(raw.strip())
-        # A line that parsed with only a warning (NaN, a lone surrogate: RT010) still parsed:
+        # A large line is parsed in place; a small one is copied (cheaply) for the parser, and
+        # a line that parses with only a warning (NaN, a lone surrogate: RT010) still parsed:
         # the loader keeps it, so the byte search must too (issue 18 item 5).
+        value = loads_large(raw) if len(raw) >= LARGE else FAILED
+        if value is FAILED:
+            value, _code, _ = parse_json(bytes(raw))
         if not isinstance(value, dict):
             return None
         return value
@@ -269,8 +287,7 @@ def _search_bytes(path: str, query: str, counter: ScanCounter, max_line_bytes: i
                 return hits
             query = rid
         parsed: dict[str, list[tuple[int, Record]]] = {}
-        for start, end, line, number in m.hits(query.encode("utf-8", "surrogatepass")):
-            value = m.parse(start, end, line)
+        for start, _end, value, number, sessions in m.hits(query.encode("utf-8", "surrogatepass")):
             if value is None:
                 continue
             rec = m.record(start, value, number)
@@ -280,6 +297,7 @@ def _search_bytes(path: str, query: str, counter: ScanCounter, max_line_bytes: i
             if rid not in parsed:
                 parsed[rid] = []
                 hits.ids.append(rid)
+                hits.session_numbers[rid] = max(1, sessions)
                 if len(hits.ids) == 2:
                     # Two ids: ambiguous unless the query is one of them exactly. Only an exact
                     # id's records can still be shown, so keep no others (a short prefix such as

@@ -338,6 +338,8 @@ class Session:
     turn_count: int = 0
     response_count: int = 0
     interruption_count: int = 0
+    barge_ins: int = 0
+    """Interruptions during which the user started speaking (a barge-in)."""
     barge_ins_producing_turns: int = 0
     call_count: int = 0
     answered_calls: int = 0

@@ -74,8 +74,12 @@ class Layout:
         return before, f"{_fit(clean(status), self.status_w):<{self.status_w}}", after
 
 
-def render_ls(console: Console, rows: Iterable[Row], *, limit: int | None = None) -> int:
-    """Write the rows as they come, a heading per file; returns how many were shown."""
+def render_ls(
+    console: Console, rows: Iterable[Row], *, limit: int | None = None, where: str | None = None,
+    statuses: Iterable[str] = (),
+) -> int:
+    """Write the rows as they come, a heading per file; returns how many were shown. ``where``
+    (the inputs, described) and ``statuses`` (``--status``) word the line for an empty list."""
     layout = Layout(console.width)
     plain = console.no_color or not console.is_terminal
     out: IO[str] = console.file
@@ -91,8 +95,10 @@ def render_ls(console: Console, rows: Iterable[Row], *, limit: int | None = None
             console.print(batch, no_wrap=True, overflow="ignore", crop=False, soft_wrap=True)
             batch, pending = Text(), 0
 
+    more = False
     for r in rows:
         if limit is not None and shown >= limit:
+            more = True
             break
         lines: list[tuple[str, str]] = []
         if r.path != path:
@@ -122,9 +128,12 @@ def render_ls(console: Console, rows: Iterable[Row], *, limit: int | None = None
             flush()
     flush()
     if not shown:
-        console.print(Text("no responses", style="dim"))
+        which = " or ".join(sorted(statuses))
+        console.print(Text(f"no {which + ' ' if which else ''}responses" + (f" in {clean(where, 600)}" if where else ""), style="dim"))
         return 0
     note = f"{shown:,} response{'s' if shown != 1 else ''}"
+    if more:
+        note = f"the first {note} (--limit {limit}; there are more)"
     if not with_latency:
         note += f"; latency: {NO_CLOCK}"
     console.print(Text(note, style="dim"))

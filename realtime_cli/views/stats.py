@@ -6,6 +6,7 @@ Reads only the session model (:mod:`realtime_cli.session.model`). The JSON shape
 
 from __future__ import annotations
 
+import textwrap
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
@@ -25,6 +26,7 @@ from realtime_cli.session.model import (
     TokenUsage,
 )
 from realtime_cli.session.prices import PRICES_AS_OF
+from realtime_cli.views.layout import fit, flow, flow_text
 
 STATS_JSON_VERSION = 2
 _LABEL = 15
@@ -86,7 +88,7 @@ def cost_text(c: Cost) -> str:
         why = f"no price for {', '.join(clean(m, 60) for m in named)} in [tool.rtcheck.prices]" if named else ""
         if len(named) < len(c.unpriced):
             why += ("; " if why else "") + "model not in the log"
-        text += f"; {c.unpriced_responses:,} response(s) not priced ({why})"
+        text += f"; {_n(c.unpriced_responses, 'response')} not priced ({why})"
     return text
 
 
@@ -99,13 +101,30 @@ def _audio_text(sessions: Iterable[Session]) -> str:
     return f"in {a_in:,.1f} s, out {a_out:,.1f} s"
 
 
-def _block(rows: list[tuple[str, str]]) -> Text:
+def _block(rows: list[tuple[str, str]], width: int = 80) -> Text:
+    """Label / value rows; a value too long for the line wraps under itself (between its items,
+    `` · ``, double-blank, ``;`` or ``,`` separated), never under the labels, with no trailing blanks."""
     out = Text()
+    room = max(20, width - _LABEL)
     for i, (label, value) in enumerate(rows):
         if i:
             out.append("\n")
         out.append(f"{label:<{_LABEL}}", style="bold")
-        out.append(value)
+        lines: list[str] = []
+        sep = next((x for x in (" · ", "  ", "; ", ", ") if x in value), None)
+        for part in (flow(value.split(sep), room, sep) if sep else value).split("\n"):
+            lines += textwrap.wrap(part, room, break_on_hyphens=False) or [""]
+        out.append(("\n" + " " * _LABEL).join(lines))
+    return out
+
+
+def _events_block(counter: Counter[str]) -> Text:
+    """Events by type, one a line, most frequent first."""
+    out = Text("events", style="bold")
+    if not counter:
+        out.append(" " * (_LABEL - len("events")) + "none")
+    for k, v in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])):
+        out.append(f"\n{v:>{_LABEL - 2},}  {clean(k, 120)}")
     return out
 
 
@@ -121,6 +140,7 @@ def _summary_rows(sessions: list[Session], statuses: Counter[str], diagnostics: 
         cost.add(s.cost)
     interruptions = sum(s.interruption_count for s in sessions)
     produced = sum(s.barge_ins_producing_turns for s in sessions)
+    barge_ins = sum(s.barge_ins for s in sessions)
     calls = sum(s.call_count for s in sessions)
     answered = sum(s.answered_calls for s in sessions)
     lat = LatencyStats.of([v for s in sessions for v in s.latencies])
@@ -128,10 +148,10 @@ def _summary_rows(sessions: list[Session], statuses: Counter[str], diagnostics: 
     clock = any(s.has_clock for s in sessions)
     rows = [
         ("responses", f"{n_resp:,}" + (f" ({_counts(statuses)})" if statuses else "")),
-        ("failures", _counts(reasons) if reasons else "none"),
-        ("server errors", _counts(errors) if errors else "none"),
-        ("interruptions", f"{interruptions:,} of {n_resp:,} responses ({_pct(interruptions, n_resp)})"
-         + (f"; {produced:,} barge-in(s) became a turn" if interruptions else "")),
+        ("failures", _counts(reasons, 40) if reasons else "none"),
+        ("server errors", _counts(errors, 40) if errors else "none"),
+        ("interruptions", "none (no responses)" if not n_resp else f"{interruptions:,} of {n_resp:,} responses ({_pct(interruptions, n_resp)})"
+         + (f"; {produced:,} of {_n(barge_ins, 'barge-in')} became a turn with a response" if barge_ins else "")),
         ("tool calls", f"{calls:,}" + (f", {answered:,} answered, {calls - answered:,} unanswered" if calls else "")),
         ("tokens", usage_text(usage)),
         ("audio", _audio_text(sessions)),
@@ -147,6 +167,11 @@ def _summary_rows(sessions: list[Session], statuses: Counter[str], diagnostics: 
 # --------------------------------------------------------------------------- text
 
 
+def _n(count: int, noun: str) -> str:
+    """``1 turn``, ``2 turns``."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def _headline(run: RunModel) -> str:
     sessions = run.sessions
     files = len(run.logs)
@@ -157,13 +182,12 @@ def _headline(run: RunModel) -> str:
     )
 
 
-def _file_heading(log: LogModel) -> Text:
-    head = Text(clean(log.path, 400), style="bold underline")
-    bits = [f"dialect {log.dialect or 'undetermined'}", f"times: {log.clock}" if log.clock else NO_CLOCK]
+def _file_heading(log: LogModel, width: int = 80) -> Text:
+    fields = [(fit(clean(log.path, 1000), width, left=True), "bold underline")]
+    fields += [(f"dialect {log.dialect or 'undetermined'}", "dim"), (f"times: {log.clock}" if log.clock else NO_CLOCK, "dim")]
     if log.unreadable_lines:
-        bits.append(f"{log.unreadable_lines:,} unreadable line(s)")
-    head.append("  " + ", ".join(bits), style="dim")
-    return head
+        fields.append((_n(log.unreadable_lines, "unreadable line"), "dim"))
+    return flow_text(fields, width)
 
 
 _SESSION_HEAD = f"{'#':>4}  {'session':<18} {'model':<18} {'turns':>5} {'resp':>5} {'fail':>4} {'p50':>8} {'cost':>8}"
@@ -192,16 +216,16 @@ def render_stats(console: Console, outcome: StatsOutcome, *, by_session: bool = 
     run = outcome.run
     sessions = run.sessions
     console.print(Text(_headline(run), style="bold"))
-    console.print(_block(_summary_rows(sessions, run.statuses, outcome.diagnostics)))
+    console.print(_block(_summary_rows(sessions, run.statuses, outcome.diagnostics), console.width))
     if events:
         total: Counter[str] = Counter()
         for s in sessions:
             total.update(s.events)
-        console.print(_block([("events", _counts(total, 120) or "none")]))
+        console.print(_events_block(total))
     wide = console.width >= 100
     for log in run.logs:
         console.print()
-        console.print(_file_heading(log))
+        console.print(_file_heading(log, console.width))
         if not log.sessions:
             console.print(Text("   no events", style="dim"))
             continue
@@ -227,9 +251,9 @@ def _render_session(console: Console, s: Session, events: bool) -> None:
         ("turns", f"{s.turn_count:,}"),
         *_summary_rows([s], s.statuses, s.diagnostics),
     ]
+    console.print(_block(rows, console.width))
     if events:
-        rows.append(("events", _counts(s.events, 120) or "none"))
-    console.print(_block(rows))
+        console.print(_events_block(s.events))
 
 
 # --------------------------------------------------------------------------- JSON
@@ -288,6 +312,7 @@ def _figures(sessions: list[Session]) -> dict[str, Any]:
         "server_errors": dict(sorted(errors.items())),
         "interruptions": {
             "count": interruptions, "share": round(interruptions / n_resp, 4) if n_resp else None,
+            "barge_ins": sum(s.barge_ins for s in sessions),
             "barge_ins_producing_turns": sum(s.barge_ins_producing_turns for s in sessions),
         },
         "tool_calls": {"count": calls, "answered": answered, "unanswered": calls - answered},

@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.text import Text
 
 from realtime_cli.core.safety import clean
-from realtime_cli.session.context import Context
+from realtime_cli.session.context import TURN_SCAN, Context
 from realtime_cli.session.inspection import AMBIGUOUS, FOUND, ShowOutcome
 from realtime_cli.session.model import NO_CLOCK, FunctionCall, Interruption, ResponseInfo, Turn
 from realtime_cli.session.summaries import (
@@ -33,6 +33,7 @@ from realtime_cli.session.summaries import (
     usage_checks,
 )
 from realtime_cli.session.timing import Clock
+from realtime_cli.views.layout import fit, flow, flow_text
 from realtime_cli.views.reporters.json_ import diagnostic_dict
 from realtime_cli.views.reporters.text import format_line
 from realtime_cli.views.stats import fmt_ms, fmt_usd
@@ -81,20 +82,22 @@ def _status(r: ResponseSummary) -> Text:
     return line
 
 
-def _header(r: ResponseSummary, ctx: Context | None) -> Text:
+def _header(r: ResponseSummary, ctx: Context | None, width: int = 120) -> Text:
     info = ctx.info if ctx else None
     head = Text()
     head.append(clean(r.id, 200), style="bold")
     head.append("  ")
     head.append_text(_status(r))
     model = ctx.session.model if ctx and ctx.session else None
-    bits = [model or "model not in the log", r.dialect or "dialect ?", f"lines {r.first_line}-{r.last_line}"]
+    bits = [fit("standard input" if r.path == "-" else clean(r.path, 1000), width, left=True)]
+    unread = ctx is not None and not ctx.read
+    bits += [clean(b, 120) for b in (model or ("model ?" if unread else "model not in the log"), r.dialect or "dialect ?", f"lines {r.first_line}-{r.last_line}")]
     if info is not None:
         if info.latency_ms is not None:
             bits.append(f"latency {fmt_ms(info.latency_ms)}")
         if info.cost_usd is not None:
             bits.append(fmt_usd(info.cost_usd))
-    head.append("\n" + clean(r.path, 300) + "  ·  " + "  ·  ".join(clean(b, 120) for b in bits), style="dim")
+    head.append("\n" + flow(bits, width), style="dim")
     details = []
     if r.voice:
         details.append(f"voice {r.voice}")
@@ -111,7 +114,7 @@ def _header(r: ResponseSummary, ctx: Context | None) -> Text:
     if r.metadata:
         details.append("metadata " + ", ".join(f"{k}={v}" for k, v in r.metadata.items()))
     if details:
-        head.append("\n" + _one_line("  ·  ".join(details), 400), style="dim")
+        head.append("\n" + flow([_one_line(d, 400) for d in details], width), style="dim")
     if not r.done:
         head.append("\nincomplete: no response.done in the log (rebuilt from its events)", style="bold yellow")
     return head
@@ -120,13 +123,17 @@ def _header(r: ResponseSummary, ctx: Context | None) -> Text:
 # --------------------------------------------------------------------------- turn and output
 
 
-def _turn(turn: Turn | None, info: ResponseInfo | None, full: bool) -> Text:
+def _turn(turn: Turn | None, info: ResponseInfo | None, full: bool, counted: bool = True) -> Text:
     out = Text()
     out.append("turn", style="bold")
     if turn is None:
-        out.append("  no user input before this response in the log", style="dim")
+        if counted:
+            out.append("  no user input before this response in the log", style="dim")
+        else:
+            out.append(f"  not found: its session starts over {TURN_SCAN >> 20} MiB earlier, "
+                       "further back than show reads", style="dim")
         return out
-    out.append(f" {turn.index}  ")
+    out.append(f" {turn.index}  " if counted else "  ")
     if turn.kind == "speech":
         span = ""
         if turn.audio_start_ms is not None and turn.audio_end_ms is not None:
@@ -140,6 +147,8 @@ def _turn(turn: Turn | None, info: ResponseInfo | None, full: bool) -> Text:
         out.append("\n  “" + _one_line(said, _limit(full)) + "”")
     elif turn.transcription_failed:
         out.append(f"\n  transcription failed: {clean(turn.transcription_failed, 80)}", style="yellow")
+    if not counted:
+        out.append(f"\n  (not numbered: its session starts over {TURN_SCAN >> 20} MiB earlier in the file)", style="dim")
     if info is not None and info.trigger is not None and turn.response_ids and turn.response_ids[0] != info.id:
         out.append(f"\n  follow-up response (measured from the client's {_TRIGGER.get(info.trigger, info.trigger)})", style="dim")
     return out
@@ -210,7 +219,7 @@ def _interruption(intr: Interruption) -> Text:
     return out
 
 
-def _usage(r: ResponseSummary) -> Text:
+def _usage(r: ResponseSummary, width: int = 120) -> Text:
     out = Text()
     out.append("usage", style="bold")
     u = r.usage if isinstance(r.usage, dict) else None
@@ -223,12 +232,15 @@ def _usage(r: ResponseSummary) -> Text:
     def n(v: Any) -> str:
         return f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else "-"
 
-    out.append(
-        f"  input {n(u.get('input_tokens'))} (text {n(idet.get('text_tokens'))}, audio {n(idet.get('audio_tokens'))}"
-        + (f", image {n(idet.get('image_tokens'))}" if idet.get("image_tokens") else "")
-        + f"; cached {n(idet.get('cached_tokens'))})  output {n(u.get('output_tokens'))} (text "
-        f"{n(odet.get('text_tokens'))}, audio {n(odet.get('audio_tokens'))})  total {n(u.get('total_tokens'))}"
-    )
+    fields = [
+        ("usage", "bold"),
+        (f"input {n(u.get('input_tokens'))} (text {n(idet.get('text_tokens'))}, audio {n(idet.get('audio_tokens'))}"
+         + (f", image {n(idet.get('image_tokens'))}" if idet.get("image_tokens") else "")
+         + f"; cached {n(idet.get('cached_tokens'))})", ""),
+        (f"output {n(u.get('output_tokens'))} (text {n(odet.get('text_tokens'))}, audio {n(odet.get('audio_tokens'))})", ""),
+        (f"total {n(u.get('total_tokens'))}", ""),
+    ]
+    out = flow_text(fields, width, "  ")
     for c in usage_checks(u):
         out.append("\n  ! ", style="bold red")
         out.append(clean(c.message, 200))
@@ -289,15 +301,39 @@ def render_show(console: Console, outcome: ShowOutcome, *, full: bool = False, e
         return
     ctx = outcome.context
     info = ctx.info if ctx else None
-    parts = [_header(r, ctx), _turn(ctx.turn if ctx else None, info, full), _output(r, info, full)]
+    if ctx is not None and not ctx.read:
+        turn = Text("turn", style="bold")
+        turn.append("  not read: standard input is read once, for the response; run show on the log file "
+                    "for its turn, model and latency", style="dim")
+    else:
+        turn = _turn(ctx.turn if ctx else None, info, full, ctx.turn_counted if ctx else True)
+    parts = [_header(r, ctx, console.width), turn, _output(r, info, full)]
     if info is not None and info.interruption is not None:
         parts.append(_interruption(info.interruption))
-    parts += [_usage(r), _timeline(r, info)]
+    parts += [_usage(r, console.width), _timeline(r, info)]
     if events:
         parts.append(_event_counts(r))
     parts.append(_diagnostics(outcome))
     for part in parts:
-        console.print(part)
+        _print(console, part)
+
+
+def _print(console: Console, text: Text) -> None:
+    """``text`` wrapped to the console's width, each line without trailing blanks (Rich keeps
+    the blank it wrapped at, and log text may end in one); an indented line's continuations
+    keep its indentation."""
+    width = console.width
+    for line in text.split("\n", allow_blank=True):
+        plain = line.plain
+        indent = len(plain) - len(plain.lstrip(" "))
+        indent = indent if indent <= width // 3 else 0  # continuations line up under the first
+        for i, part in enumerate(line[indent:].wrap(console, width - indent, overflow="fold")):
+            part.rstrip()
+            out = Text(" " * indent) if indent else Text()
+            if i == 0 and indent:
+                out = line[:indent]
+            out.append_text(part)
+            console.print(out, no_wrap=True, overflow="fold", crop=False)
 
 
 def render_lookup_failure(console: Console, outcome: ShowOutcome) -> None:
@@ -311,7 +347,14 @@ def render_lookup_failure(console: Console, outcome: ShowOutcome) -> None:
         if n > _CANDIDATES:
             console.print(Text(f"  … and {n - _CANDIDATES:,} more"))
         return
-    console.print(Text(f"rtcheck: no response, item or call {q} in the given logs"))
+    where = clean(outcome.searched or "the given logs", 600)
+    files = "" if outcome.files == 1 else f"; {outcome.files:,} log files searched"
+    if outcome.query == "last":
+        console.print(Text(f"rtcheck: no response in {where}{files}"))
+    elif outcome.query != outcome.resolved and outcome.searched.startswith("line "):
+        console.print(Text(f"rtcheck: no response at {where}: that line belongs to none"))
+    else:
+        console.print(Text(f"rtcheck: no response, item or call {q} in {where}{files}"))
     if outcome.close:
         console.print(Text("closest ids: " + ", ".join(clean(c, 200) for c in outcome.close)))
 
@@ -339,7 +382,7 @@ def _context_dict(ctx: Context | None) -> dict[str, Any] | None:
         "to_done_ms": r1(info.to_done_ms),
         "cost_usd": None if info.cost_usd is None else round(info.cost_usd, 6),
         "turn": None if turn is None else {
-            "index": turn.index, "kind": turn.kind, "line": turn.line, "item_id": turn.item_id,
+            "index": turn.index if ctx.turn_counted else None, "kind": turn.kind, "line": turn.line, "item_id": turn.item_id,
             "audio_start_ms": turn.audio_start_ms, "audio_end_ms": turn.audio_end_ms,
             "transcript": turn.transcript, "text": turn.text,
             "transcription_latency_ms": r1(turn.transcription_latency_ms),

@@ -112,6 +112,25 @@ def test_not_found_suggests_the_closest_ids() -> None:
     assert "closest ids: resp_CdZaW1111111111111111" in run.stderr
 
 
+def test_not_found_says_where_it_looked(tmp_path: Path) -> None:
+    # It said "in the given logs", with no path given too.
+    run = invoke("show", "resp_nothing", GA, columns=200)
+    assert run.code == 1 and f"no response, item or call resp_nothing in {GA}\n" in run.stderr, run
+    run = invoke("show", "resp_nothing", GA, TRUNCATED, columns=200)
+    assert f"in {GA}, {TRUNCATED}; 2 log files searched" in run.stderr, run
+    (tmp_path / "a.jsonl").write_text('{"type": "session.created", "event_id": "e1"}\n', encoding="utf-8")
+    old = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        result = CliRunner().invoke(app, ["show", "resp_nothing"], env={"COLUMNS": "200", "NO_COLOR": "1"})
+        last = CliRunner().invoke(app, ["show", "last"], env={"COLUMNS": "200", "NO_COLOR": "1"})
+    finally:
+        os.chdir(old)
+    assert result.exit_code == 1 and "in the log files under the current directory (no path given" in result.stderr, result.stderr
+    assert "1 log files" not in result.stderr
+    assert last.exit_code == 1 and "no response in the log files under the current directory" in last.stderr, last.stderr
+
+
 def test_unreadable_input_exits_2() -> None:
     run = invoke("show", "last", "tests/fixtures/inspect/missing.jsonl")
     assert run.code == 2, run
@@ -267,9 +286,10 @@ def test_show_on_a_large_log_parses_a_small_fraction(tmp_path: Path) -> None:
     data = json.loads(invoke("show", rid, str(log), "--format", "json").stdout)
     assert data["found"] and data["response"]["id"] == rid
     parsed = data["scan"]["lines_parsed"]
-    # The response's own lines plus show's context window (back to the second earlier
-    # response.done, for the turn that triggered it): still a small fraction of the log.
-    assert 0 < parsed < stats["records"] * 0.08, (parsed, stats)
+    # The response's own lines, show's context window (back to the second earlier
+    # response.done) and, back to the session's start, only the lines that number turns (no
+    # audio delta): still a small fraction of the log.
+    assert 0 < parsed < stats["records"] * 0.15, (parsed, stats)
     # ... and it is the same response a full parse would give.
     assert [i["id"] for i in data["response"]["output"]] == truth[rid]["items"]
     assert data["response"]["timeline"]["events"].get("response.create", 0) <= 1
@@ -295,3 +315,54 @@ def test_junk_values_render_without_a_traceback(tmp_path: Path) -> None:
             assert run.code == 0, (args, run)
     out = invoke("show", "resp_1", str(log), columns=200).stdout
     assert "failed" in out and "failed (server_error)" in out and "{not json" in out
+
+
+@pytest.mark.parametrize("columns", [60, 80, 120])
+@pytest.mark.parametrize("log", ["examples/ga_session.jsonl", HOSTILE, GA])
+def test_show_header_fields_wrap_whole(columns: int, log: str) -> None:
+    # At 80 columns the header was cut mid-field, with trailing spaces and a lone "· $0.0018".
+    run = invoke("show", "last", log, columns=columns)
+    assert run.code in (0, 1), run
+    lines = run.stdout.splitlines()
+    head = lines[1 : next(i for i, x in enumerate(lines) if x.startswith(("turn", "incomplete")))]
+    for line in head:
+        assert len(line) <= columns and line == line.rstrip(), (line, run)
+        assert not line.startswith("·") and not line.endswith("·"), (line, run)
+    fields = [f for line in head for f in line.split("  ·  ")]
+    assert any(f.startswith("lines ") for f in fields) and any(f.startswith(("examples/", "tests/")) for f in fields)
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("stats", INSPECT, REAL), ("stats", "--by-session", "--events", GA), ("stats", "tests/hostile/corpus"),
+        ("ls", INSPECT, REAL), ("ls", "tests/hostile/corpus"), ("show", "last", HOSTILE), ("show", "last", GA, "--events"),
+    ],
+)
+def test_every_view_fits_the_width_without_trailing_blanks(columns: int, args: tuple[str, ...]) -> None:
+    # stats wrapped file headings mid-phrase and values under their labels; show cut its header.
+    run = invoke(*args, columns=columns)
+    assert run.code in (0, 1), run
+    for line in run.stdout.splitlines():
+        assert len(line) <= columns, (line, run)
+        assert line == line.rstrip(), (repr(line), run)
+
+
+def test_ls_says_what_an_empty_or_cut_list_means() -> None:
+    run = invoke("ls", "tests/hostile/corpus", columns=200)
+    assert run.code == 0 and run.stdout.strip() == "no responses in tests/hostile/corpus", run
+    run = invoke("ls", GA, "--status", "failed,incomplete", columns=200)
+    assert run.stdout.strip() == f"no failed or incomplete responses in {GA}", run
+    cut = invoke("ls", "examples/ga_session.jsonl", "-n", "2").stdout.splitlines()[-1]
+    whole = invoke("ls", "examples/ga_session.jsonl", "-n", "5").stdout.splitlines()[-1]
+    assert cut.startswith("the first 2 responses (--limit 2; there are more)") and whole.startswith("5 responses")
+
+
+def test_show_from_stdin_does_not_claim_the_log_lacks_what_it_did_not_read() -> None:
+    # From stdin it said "model not in the log" and "no user input before this response".
+    data = (ROOT / "examples" / "ga_session.jsonl").read_bytes()
+    run = invoke("show", "last", "-", input=data, columns=120)
+    assert run.code == 0, run
+    assert "standard input  ·  model ?" in run.stdout and "not in the log" not in run.stdout, run
+    assert "no user input" not in run.stdout and "run show on the log file" in run.stdout, run

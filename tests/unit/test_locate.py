@@ -195,3 +195,159 @@ def test_last_after_too_many_dropped_ids_is_read_again(tmp_path: Path, monkeypat
     hits = locate.search(str(gz), "last", counter)
     assert hits.ids == ["resp_19"] and [r.line for r in hits.records["resp_19"]] == [58, 59, 60]
     assert counter.files_streamed == 2
+
+
+# --------------------------------------------------------------------------- the turn of a response
+
+
+def _turn_of(path: Path, query: str = "last") -> dict[str, object] | None:
+    out = inspection.show(inspection.InspectConfig(paths=(str(path),)), query)
+    assert out.state == inspection.FOUND and out.context is not None
+    turn = out.context.turn
+    if turn is None:
+        return None
+    return {"index": turn.index if out.context.turn_counted else None, "line": turn.line,
+            "said": turn.transcript or turn.text}
+
+
+def _gzip_copy(path: Path) -> Path:
+    import gzip
+
+    gz = path.with_suffix(".jsonl.gz")
+    gz.write_bytes(gzip.compress(path.read_bytes()))
+    return gz
+
+
+def test_show_last_numbers_the_turn_as_a_full_read_does(tmp_path: Path) -> None:
+    # The byte search read a window of two responses and numbered turns from there ("turn 1"),
+    # while the gzip copy, read whole, said "turn 4".
+    example = Path(__file__).parents[2] / "examples" / "ga_session.jsonl"
+    plain = tmp_path / "ga.jsonl"
+    plain.write_bytes(example.read_bytes())
+    want = _turn_of(_gzip_copy(plain))
+    assert want is not None and want["index"] == 4
+    assert _turn_of(plain) == want
+
+
+def _follow_ups(path: Path, responses: int, filler: int = 0) -> Path:
+    """One spoken turn, then ``responses`` responses the client asked for without new input."""
+    ev: list[dict[str, object]] = [
+        {"type": "session.created", "session": {"id": "sess_1", "model": "gpt-realtime"}},
+        {"type": "input_audio_buffer.speech_started", "item_id": "item_u0", "audio_start_ms": 0},
+        {"type": "input_audio_buffer.speech_stopped", "item_id": "item_u0", "audio_end_ms": 900},
+        {"type": "input_audio_buffer.committed", "item_id": "item_u0"},
+        {"type": "input_audio_buffer.speech_started", "item_id": "item_u1", "audio_start_ms": 1000},
+        {"type": "input_audio_buffer.speech_stopped", "item_id": "item_u1", "audio_end_ms": 1900},
+        {"type": "input_audio_buffer.committed", "item_id": "item_u1"},
+        {"type": "conversation.item.input_audio_transcription.completed", "item_id": "item_u1", "transcript": "book a table"},
+    ]
+    for i in range(responses):
+        rid = f"resp_{i:03d}"
+        ev.append({"type": "response.create"})
+        ev.append({"type": "response.created", "response": {"id": rid, "object": "realtime.response", "status": "in_progress"}})
+        ev += [{"type": "response.output_text.delta", "response_id": rid, "item_id": f"item_o{i}", "output_index": 0,
+                "content_index": 0, "delta": "x" * 50} for _ in range(filler)]
+        ev.append({"type": "response.done", "response": {"id": rid, "object": "realtime.response", "status": "completed", "output": []}})
+    path.write_text("".join(json.dumps(x) + "\n" for x in ev), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("responses", [1, 3, 6, 40])
+def test_a_follow_up_response_finds_its_turn_however_far_back(tmp_path: Path, responses: int) -> None:
+    # Three or more responses after the user spoke, show used to say "no user input".
+    plain = _follow_ups(tmp_path / "f.jsonl", responses, filler=5)
+    want = {"index": 2, "line": 5, "said": "book a table"}
+    assert _turn_of(plain) == want
+    assert _turn_of(_gzip_copy(plain)) == want
+    assert _turn_of(plain, f"resp_{responses - 1:03d}") == want
+
+
+def test_a_session_too_long_to_count_says_its_turn_is_not_numbered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from realtime_cli.session import context
+    from realtime_cli.views.terminal import show_json
+
+    plain = _follow_ups(tmp_path / "f.jsonl", 8, filler=20)
+    monkeypatch.setattr(context, "TURN_SCAN", 2000)
+    monkeypatch.setattr(context, "WINDOW", 2000)
+    out = inspection.show(inspection.InspectConfig(paths=(str(plain),)), "last")
+    assert out.context is not None and not out.context.turn_counted
+    session = show_json(out)["response"]["session"]
+    assert session["model"] == "gpt-realtime" and session["turn"] is None
+    from rich.console import Console
+
+    from realtime_cli.views.terminal import render_show
+
+    console = Console(width=120, record=True)
+    render_show(console, out)
+    text = console.export_text()
+    assert "no user input" not in text and "further back than show reads" in text
+
+
+@pytest.mark.parametrize("eol", [b"\n", b"\r\n", b"  \t\r\n"])
+def test_byte_search_parses_lines_as_the_loader_does(tmp_path: Path, eol: bytes) -> None:
+    # parse() no longer strips a copy of each line: BOMs, CRLF and blanks around the value, a
+    # NaN (RT010) and a line over 1 MiB (the large-document parser) must still be read.
+    big = "A" * (1 << 20)
+    lines = [
+        {"type": "response.create", "event_id": "c0"},
+        {"type": "response.created", "event_id": "a0", "response": {"id": "resp_W", "object": "realtime.response", "status": "in_progress"}},
+        {"type": "response.output_audio.delta", "event_id": "d0", "response_id": "resp_W", "item_id": "item_1",
+         "output_index": 0, "content_index": 0, "delta": big},
+    ]
+    body = b"\xef\xbb\xbf" + b"".join(b" " + json.dumps(x).encode() + eol for x in lines)
+    body += b'{"type": "response.done", "event_id": "b0", "x": NaN, "response": {"id": "resp_W", "status": "completed"}}' + eol
+    plain = tmp_path / "w.jsonl"
+    plain.write_bytes(body)
+    for query in ("last", "resp_W"):
+        out = inspection.show(inspection.InspectConfig(paths=(str(plain),)), query)
+        assert out.state == inspection.FOUND and out.response is not None, query
+        assert out.response.status == "completed" and out.response.first_line == 1 and out.response.last_line == 4
+        assert out.context is not None and out.context.info is not None and out.context.info.status == "completed"
+
+
+def test_show_numbers_the_session_as_a_full_read_does(tmp_path: Path) -> None:
+    # The byte search read only around the response, so every response was in "session 1".
+    ev: list[dict[str, object]] = []
+    for n in range(3):
+        ev.append({"type": "session.created", "session": {"id": f"sess_{n}", "model": "gpt-realtime"}})
+        for i in range(2):
+            rid = f"resp_{n}_{i}"
+            ev.append({"type": "response.created", "response": {"id": rid, "object": "realtime.response", "status": "in_progress"}})
+            ev.append({"type": "response.done", "response": {"id": rid, "object": "realtime.response", "status": "completed", "output": []}})
+    plain = tmp_path / "three.jsonl"
+    plain.write_text("".join(json.dumps(x) + "\n" for x in ev), encoding="utf-8")
+    gz = _gzip_copy(plain)
+    from realtime_cli.views.terminal import show_json
+
+    for query, want in (("resp_0_1", 1), ("resp_1_0", 2), ("resp_2_1", 3), ("last", 3)):
+        for path in (plain, gz):
+            out = inspection.show(inspection.InspectConfig(paths=(str(path),)), query)
+            assert show_json(out)["response"]["session"]["session_index"] == want, (query, path)
+
+
+@pytest.mark.parametrize("source", ["examples/ga_session.jsonl", "loggen-audio", "loggen-text"])
+def test_byte_search_and_streamed_read_tell_the_same_story(tmp_path: Path, source: str) -> None:
+    # The two paths disagreed on the turn number, the session, whether a barge-in got a response
+    # and how much audio was heard (a truncate after the response's last line).
+    from benchmarks.loggen import write_log
+    from realtime_cli.views.terminal import show_json
+
+    plain = tmp_path / "log.jsonl"
+    if source.startswith("loggen"):
+        write_log(plain, "ga", profile=source.split("-")[1], turns=12, seed=11, envelope="time-source")
+    else:
+        plain.write_bytes((Path(__file__).parents[2] / source).read_bytes())
+    gz = _gzip_copy(plain)
+    ids = [r["id"] for r in inspection_rows(plain)]
+    assert len(ids) >= 5
+    for rid in ids:
+        a, b = (show_json(inspection.show(inspection.InspectConfig(paths=(str(p),)), rid)) for p in (plain, gz))
+        assert a["scan"]["files_mapped"] == 1 and b["scan"]["files_streamed"] == 1
+        assert a["response"]["session"] == b["response"]["session"], rid
+
+
+def inspection_rows(path: Path) -> list[dict[str, object]]:
+    from realtime_cli.views.listing import row_dict
+
+    errors: list[tuple[str, str]] = []
+    return [row_dict(r) for r in inspection.iter_rows(inspection.InspectConfig(paths=(str(path),)), errors)]

@@ -157,3 +157,21 @@ def test_cost_uses_the_dated_snapshot_and_names_unknown_models(tmp_path: Path) -
     ]) + "\n")
     run = load_sessions(log)
     assert dict(run.cost.unpriced) == {"mystery-model": 1} and run.cost.usd == 0
+
+
+def test_stats_counts_only_lines_that_were_lost_as_unreadable(tmp_path: Path) -> None:
+    # A UTF-16 log showed "1 unreadable line": the RT013 encoding note was counted as one.
+    from realtime_cli.session.inspection import InspectConfig, collect_stats
+
+    example = (Path(__file__).parents[2] / "examples" / "ga_session.jsonl").read_bytes()
+    u16 = tmp_path / "u16.jsonl"
+    u16.write_bytes(example.decode().encode("utf-16"))
+    nan = tmp_path / "nan.jsonl"
+    nan.write_bytes(example + b'{"type": "error", "event_id": "e_nan", "error": {"type": "x", "code": NaN}}\n')
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(example + b'{"type": "error",\n\xff\xfe\n[1, 2]\n')
+    got = {}
+    for p in (u16, nan, bad):
+        out = collect_stats(InspectConfig(paths=(str(p),)))
+        got[p.name] = (out.run.logs[0].unreadable_lines, out.run.response_count)
+    assert got == {"u16.jsonl": (0, 5), "nan.jsonl": (0, 5), "bad.jsonl": (3, 5)}

@@ -200,3 +200,19 @@ def test_ls_rows_match_the_full_rebuild(tmp_path: Path) -> None:
         (f.id, f.status if f.done else "unfinished", f.first_line, f.last_line, len(f.items)) for f in full
     ]
     assert len(rows) >= 12
+
+
+def test_stats_names_barge_ins_only_when_the_user_spoke() -> None:
+    # 85 client cancellations read "0 barge-ins became turns": there was no barge-in at all.
+    from collections import Counter
+
+    from realtime_cli.session.model import Session
+    from realtime_cli.views.stats import _summary_rows
+
+    s = Session(1, "x.jsonl", None, first_line=1)
+    s.response_count, s.interruption_count = 10, 3
+    row = dict(_summary_rows([s], Counter(), Counter()))["interruptions"]
+    assert row == "3 of 10 responses (30.0%)"
+    s.barge_ins, s.barge_ins_producing_turns = 2, 1
+    row = dict(_summary_rows([s], Counter(), Counter()))["interruptions"]
+    assert row == "3 of 10 responses (30.0%); 1 of 2 barge-ins became a turn with a response"
