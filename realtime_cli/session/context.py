@@ -34,8 +34,11 @@ from realtime_cli.session.prices import Price
 
 WINDOW = 16 << 20
 """Bytes read before a response, at most, to find the turn that triggered it."""
-TURN_SCAN = 256 << 20
-"""Bytes before the window searched, at most, for the lines that number turns."""
+TURN_SCAN = 64 << 20
+"""Bytes before the window searched, at most, for the lines that number turns. ``show``'s
+promise is to be quick on any log (a fraction of a full validate); numbering a turn of a
+session that began more than this far back costs seconds per 100 MB, so such a turn is shown
+unnumbered, with the reason, and ``ls``/``stats`` (which read the whole log) number it."""
 _BACK = 2  # earlier response.done lines the window reaches back over
 _BLOCK = 4 << 20
 # The lines a turn or a response's start depends on (see the module docstring).
