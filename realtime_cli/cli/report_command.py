@@ -11,6 +11,7 @@ be read (the report is still written and says which).
 
 # No `from __future__ import annotations` here: typer reads every parameter's annotation at
 # each start, and string annotations cost a compile() each.
+import contextlib
 import os
 import sys
 from typing import Annotated
@@ -94,10 +95,8 @@ def report(
             f.write(page)
         os.replace(tmp, target)
     except OSError as exc:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         fail(f"cannot write {target}: {exc.strerror or exc}")
     sessions = sum(len(fr.log.sessions) for fr in files)
     size = len(page.encode("utf-8", "replace"))

@@ -17,11 +17,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+DASH = "\u2013"  # en dash: ranges and "no value"
 WIDTH = 960.0
 LEFT = 96.0
 RIGHT = 12.0
 TOP = 8.0
 AXIS_H = 22.0
+PLOT_TOP = 16.0  # room above a plot for its y-axis title
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,12 @@ class Chart:
     shapes: list[Shape] = field(default_factory=list)
     width: float = WIDTH
     kind: str = ""
+    left: float = LEFT
+    """Where the plot area starts (labels sit to its left)."""
+
+    @property
+    def right(self) -> float:
+        return self.width - RIGHT
 
     def add(self, shape: Shape) -> None:
         self.shapes.append(shape)
@@ -78,7 +86,7 @@ def nice_step(span: float, target: int = 6) -> float:
     if span <= 0 or not math.isfinite(span):
         return 1.0
     raw = span / target
-    mag = 10 ** math.floor(math.log10(raw))
+    mag = 10.0 ** math.floor(math.log10(raw))
     for m in (1, 2, 5, 10):
         if raw <= m * mag:
             return m * mag
@@ -89,7 +97,7 @@ def ticks(lo: float, hi: float, target: int = 6) -> list[float]:
     """Round values from ``lo`` to ``hi`` for an axis."""
     step = nice_step(hi - lo, target)
     first = math.ceil(lo / step) * step
-    out = []
+    out: list[float] = []
     v = first
     while v <= hi + step * 1e-9 and len(out) < 50:
         out.append(round(v, 10))
@@ -100,13 +108,13 @@ def ticks(lo: float, hi: float, target: int = 6) -> list[float]:
 def fmt_ms(ms: float | None) -> str:
     """A duration for people: ``850 ms``, ``1.24 s``, ``2 min 05 s``."""
     if ms is None:
-        return "–"
+        return DASH
     if abs(ms) < 1000:
         return f"{ms:.0f} ms"
     s = ms / 1000.0
     if abs(s) < 60:
         return f"{s:.2f} s"
-    m, rest = divmod(int(round(s)), 60)
+    m, rest = divmod(round(s), 60)
     if m < 60:
         return f"{m} min {rest:02d} s"
     h, m = divmod(m, 60)
@@ -114,6 +122,8 @@ def fmt_ms(ms: float | None) -> str:
 
 
 def fmt_axis(v: float, unit: str) -> str:
+    if v == 0:
+        return "0"
     if unit == "ms":
         return f"{v / 1000:g} s" if abs(v) >= 1000 else f"{v:g} ms"
     if unit == "usd":
@@ -128,16 +138,16 @@ def x_axis(chart: Chart, sc: Scale, y: float, unit: str, title: str) -> None:
         x = sc(v)
         chart.add(Shape("line", x, y, x2=x, y2=y + 4, cls="axis"))
         chart.add(Shape("text", x, y + 15, text=fmt_axis(v, unit), cls="tick", anchor="middle"))
-    chart.add(Shape("text", LEFT - 6, y + 15, text=title, cls="axis-title", anchor="end"))
+    chart.add(Shape("text", chart.left - 8, y + 15, text=title, cls="axis-title", anchor="end"))
 
 
 def y_axis(chart: Chart, sc: Scale, unit: str, title: str) -> None:
     """Grid lines with labels on the left of a plot area."""
     for v in ticks(sc.lo, sc.hi, 4):
         y = sc(v)
-        chart.add(Shape("line", LEFT, y, x2=WIDTH - RIGHT, y2=y, cls="grid"))
-        chart.add(Shape("text", LEFT - 6, y + 4, text=fmt_axis(v, unit), cls="tick", anchor="end"))
-    chart.add(Shape("text", 4, TOP + 10, text=title, cls="axis-title"))
+        chart.add(Shape("line", chart.left, y, x2=chart.right, y2=y, cls="grid"))
+        chart.add(Shape("text", chart.left - 6, y + 4, text=fmt_axis(v, unit), cls="tick", anchor="end"))
+    chart.add(Shape("text", 4, TOP + 4, text=title, cls="axis-title"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,20 +160,20 @@ class Bar:
     href: str | None = None
 
 
-def bar_chart(label: str, bars: list[Bar], unit: str, title: str, *,
-              marks: tuple[tuple[str, float], ...] = (), height: float = 170.0, kind: str = "bars") -> Chart:
+def bar_chart(label: str, bars: list[Bar], unit: str, title: str, *, marks: tuple[tuple[str, float], ...] = (),
+              height: float = 170.0, kind: str = "bars", width: float = WIDTH, left: float = LEFT) -> Chart:
     """Bars in order (one per response), stacked parts, with labelled horizontal marks
     (p50 / p95)."""
-    chart = Chart(label, height, kind=kind)
+    chart = Chart(label, height, kind=kind, width=width, left=left)
     base = height - AXIS_H
     top_value = max([sum(v for v, _ in b.parts) for b in bars] + [v for _, v in marks] + [0.0])
-    sc = Scale(0.0, top_value * 1.08 or 1.0, base, TOP + 4)
+    sc = Scale(0.0, top_value * 1.08 or 1.0, base, TOP + PLOT_TOP)
     y_axis(chart, sc, unit, title)
     n = max(len(bars), 1)
-    slot = (WIDTH - RIGHT - LEFT) / n
+    slot = (width - RIGHT - left) / n
     w = max(min(slot * 0.8, 40.0), 0.6)
     for i, b in enumerate(bars):
-        x = LEFT + i * slot + (slot - w) / 2
+        x = left + i * slot + (slot - w) / 2
         y = base
         for value, cls in b.parts:
             if value <= 0:
@@ -173,35 +183,35 @@ def bar_chart(label: str, bars: list[Bar], unit: str, title: str, *,
             chart.add(Shape("rect", x, y, w=w, h=max(h, 0.5), cls=cls, tip=b.tip, href=b.href))
         if all(v <= 0 for v, _ in b.parts):  # a zero still shows where the response is
             chart.add(Shape("rect", x, base - 1, w=w, h=1, cls="zero", tip=b.tip, href=b.href))
-    chart.add(Shape("line", LEFT, base, x2=WIDTH - RIGHT, y2=base, cls="axis"))
+    chart.add(Shape("line", left, base, x2=width - RIGHT, y2=base, cls="axis"))
     for name, value in marks:
         y = sc(value)
-        chart.add(Shape("line", LEFT, y, x2=WIDTH - RIGHT, y2=y, cls=f"mark mark-{name}"))
-        chart.add(Shape("text", WIDTH - RIGHT - 2, y - 3, text=f"{name} {fmt_axis(value, unit)}",
+        chart.add(Shape("line", left, y, x2=width - RIGHT, y2=y, cls=f"mark mark-{name}"))
+        chart.add(Shape("text", width - RIGHT - 2, y - 3, text=f"{name} {fmt_axis(value, unit)}",
                         cls=f"mark-label mark-{name}", anchor="end"))
     labels = ticks(1, n, 8) if n > 1 else [1.0]
     for v in labels:
         i = int(v) - 1
         if 0 <= i < n and float(i + 1) == v:
-            chart.add(Shape("text", LEFT + i * slot + slot / 2, base + 15, text=str(i + 1), cls="tick", anchor="middle"))
-    chart.add(Shape("text", LEFT - 6, base + 15, text="response #", cls="axis-title", anchor="end"))
+            chart.add(Shape("text", left + i * slot + slot / 2, base + 15, text=str(i + 1), cls="tick", anchor="middle"))
+    chart.add(Shape("text", left - 6, base + 15, text="#", cls="axis-title", anchor="end"))
     return chart
 
 
 def histogram(label: str, values: list[float], marks: tuple[tuple[str, float], ...], *,
-              height: float = 150.0, bins: int = 24) -> Chart:
+              height: float = 150.0, bins: int = 24, width: float = WIDTH, left: float = LEFT) -> Chart:
     """The distribution of ``values`` (ms) in equal bins, with vertical p50 / p95 lines."""
-    chart = Chart(label, height, kind="histogram")
+    chart = Chart(label, height, kind="histogram", width=width, left=left)
     base = height - AXIS_H
     lo, hi = min(values), max(values)
     step = nice_step(hi - lo, bins) if hi > lo else 1.0
     start = math.floor(lo / step) * step
-    nb = max(1, min(int(math.floor((hi - start) / step)) + 1, 200))
+    nb = max(1, min(math.floor((hi - start) / step) + 1, 200))
     counts = [0] * nb
     for v in values:
         counts[min(int((v - start) // step), nb - 1)] += 1
-    xs = Scale(start, start + nb * step, LEFT, WIDTH - RIGHT)
-    ys = Scale(0, max(counts) * 1.1, base, TOP + 4)
+    xs = Scale(start, start + nb * step, left, width - RIGHT)
+    ys = Scale(0, max(counts) * 1.1, base, TOP + PLOT_TOP)
     y_axis(chart, ys, "n", "responses")
     for i, c in enumerate(counts):
         if not c:
@@ -209,10 +219,12 @@ def histogram(label: str, values: list[float], marks: tuple[tuple[str, float], .
         a, b = start + i * step, start + (i + 1) * step
         x0, x1 = xs(a), xs(b)
         chart.add(Shape("rect", x0 + 0.5, ys(c), w=max(x1 - x0 - 1, 0.5), h=base - ys(c), cls="hist",
-                        tip=f"{fmt_ms(a)} – {fmt_ms(b)}: {c} response{'s' if c != 1 else ''}"))
+                        tip=f"{fmt_ms(a)} {DASH} {fmt_ms(b)}: {c} response{'s' if c != 1 else ''}"))
     x_axis(chart, xs, base, "ms", "latency")
     for name, value in marks:
         x = xs(value)
         chart.add(Shape("line", x, TOP, x2=x, y2=base, cls=f"mark mark-{name}"))
-        chart.add(Shape("text", x + 3, TOP + 10, text=f"{name} {fmt_ms(value)}", cls=f"mark-label mark-{name}"))
+        right_half = x > (left + width) / 2
+        chart.add(Shape("text", x - 3 if right_half else x + 3, TOP + 10 + (12 if name == "p95" else 0),
+                        text=f"{name} {fmt_ms(value)}", cls=f"mark-label mark-{name}", anchor="end" if right_half else "start"))
     return chart

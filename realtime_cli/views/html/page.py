@@ -15,12 +15,15 @@ from realtime_cli.core.diagnostics import Diagnostic, FileSummary, Severity
 from realtime_cli.core.safety import clean
 from realtime_cli.rules import catalog
 from realtime_cli.session.model import NO_CLOCK, LatencyStats, LogModel, ResponseInfo, Session
-from realtime_cli.views.html.charts import Bar, Chart, bar_chart, fmt_ms, histogram
+from realtime_cli.views.html.charts import DASH, Bar, Chart, bar_chart, fmt_ms, histogram
 from realtime_cli.views.html.timeline import ServerError, build_timeline
 
 OPEN_LIMIT = 6
 """Up to this many sessions, every session is open with its charts drawn; past it, sessions
 are folded and their charts are built only when one is opened (see report.js)."""
+PAIR_WIDTH, PAIR_LEFT = 560.0, 56.0
+"""The two latency charts sit side by side: each its own narrower viewBox, so their text is
+as large as the full-width charts'."""
 TEXT_LIMIT = 400
 SNIPPET = 90
 STATUS_ORDER = ("completed", "incomplete", "cancelled", "failed", "in_progress", "unfinished")
@@ -218,12 +221,11 @@ def session_view(n: int, fr: FileReport, s: Session, diags: list[Diagnostic]) ->
     by_resp = _by_response(diags, responses)
     refs: dict[int, list[FindingRef]] = {}
     groups: dict[str, FindingGroup] = {}
-    for k, ds in by_resp.items():
-        for d in ds:
-            refs.setdefault(k, [])
+    for pos in by_resp:
+        refs[pos] = []
     resp_of = {id(d): k for k, ds in by_resp.items() for d in ds}
     for d in sorted(diags, key=lambda d: (d.code, d.line)):
-        k = resp_of.get(id(d))
+        k: int | None = resp_of.get(id(d))
         href = f"#{anchor}-r{k + 1}" if k is not None else None
         where = f"response {responses[k].id}" if k is not None else ("whole file" if d.line == 0 else f"line {d.line}")
         ref = FindingRef(d.code, d.severity.label, d.line, text(d.message, 300), href, text(where, 120))
@@ -268,12 +270,12 @@ def session_view(n: int, fr: FileReport, s: Session, diags: list[Diagnostic]) ->
             interrupted=interrupted,
             latency=fmt_ms(r.latency_ms) if r.latency_ms is not None else "", latency_ms=r.latency_ms,
             tokens=tokens, tokens_detail=detail, cost=_usd(r.cost_usd),
-            lines=f"{r.first_line}–{r.last_line}", findings=refs.get(k, []),
+            lines=f"{r.first_line}{DASH}{r.last_line}", findings=refs.get(k, []),
         ))
         tip = f"#{k + 1} {text(r.id, 120)}\n{r.shown_status}" + (f" ({text(r.reason, 80)})" if r.reason else "")
-        lat = r.latency_ms
-        lat_bars.append(Bar(((lat or 0.0, f"lat {_status_cls(r.shown_status)}"),) if lat is not None else (),
-                            f"{tip}\nlatency {fmt_ms(lat) if lat is not None else '– (not measurable)'}", href))
+        ms = r.latency_ms
+        lat_bars.append(Bar(((ms or 0.0, f"lat {_status_cls(r.shown_status)}"),) if ms is not None else (),
+                            f"{tip}\nlatency {fmt_ms(ms) if ms is not None else '{DASH} (not measurable)'}", href))
         u = r.usage
         if u is not None:
             parts = ((u.input_text - u.cached_text, "in-text"), (u.input_audio - u.cached_audio, "in-audio"),
@@ -293,8 +295,9 @@ def session_view(n: int, fr: FileReport, s: Session, diags: list[Diagnostic]) ->
     lat = s.latency
     marks = tuple((name, v) for name, v in (("p50", lat.p50), ("p95", lat.p95)) if v is not None)
     values = [v for v in s.latencies]
-    latency_bars = bar_chart("response latency, in order", lat_bars, "ms", "latency", marks=marks, kind="latency") if values else None
-    latency_hist = histogram("latency distribution", values, marks) if values else None
+    latency_bars = bar_chart("response latency, in order", lat_bars, "ms", "latency", marks=marks, kind="latency",
+                             width=PAIR_WIDTH, left=PAIR_LEFT) if values else None
+    latency_hist = histogram("latency distribution", values, marks, width=PAIR_WIDTH, left=PAIR_LEFT) if values else None
     tokens_chart = bar_chart("tokens per response", tok_bars, "n", "tokens", kind="tokens") if any(b.parts for b in tok_bars) else None
     cost_chart = bar_chart("cost per response", cost_bars, "usd", "USD", height=120, kind="cost") if s.cost.known else None
     u = s.usage
@@ -308,8 +311,8 @@ def session_view(n: int, fr: FileReport, s: Session, diags: list[Diagnostic]) ->
         statuses.append(("unfinished", unfinished))
     return SessionView(
         n=n, anchor=anchor, path=text(fr.path, 300), session_id=text(s.session_id, 120) or "(no session id)",
-        model=text(s.model, 80) or "–", dialect=s.dialect or fr.log.dialect or "–", start_line=s.first_line,
-        duration=fmt_ms(s.duration_ms) if s.duration_ms is not None else f"lines {s.first_line}–{s.last_line}",
+        model=text(s.model, 80) or DASH, dialect=s.dialect or fr.log.dialect or DASH, start_line=s.first_line,
+        duration=fmt_ms(s.duration_ms) if s.duration_ms is not None else f"lines {s.first_line}{DASH}{s.last_line}",
         duration_ms=s.duration_ms, turns=s.turn_count or len(s.turns), responses=s.response_count or len(responses),
         statuses=[(text(k, 60), v) for k, v in statuses], failure_reasons=[(text(k, 120), v) for k, v in s.failure_reasons.most_common()],
         server_errors=[(text(k, 120), v) for k, v in s.errors.most_common()], interruptions=s.interruption_count,

@@ -12,7 +12,19 @@ import bisect
 from dataclasses import dataclass
 
 from realtime_cli.session.model import ResponseInfo, Session
-from realtime_cli.views.html.charts import AXIS_H, LEFT, RIGHT, TOP, WIDTH, Chart, Scale, Shape, fmt_ms, x_axis
+from realtime_cli.views.html.charts import (
+    AXIS_H,
+    DASH,
+    LEFT,
+    RIGHT,
+    TOP,
+    WIDTH,
+    Chart,
+    Scale,
+    Shape,
+    fmt_ms,
+    x_axis,
+)
 
 LANES = ("user", "assistant", "tools", "events")
 LANE_LABELS = {"user": "user speech", "assistant": "assistant", "tools": "tool calls", "events": "events"}
@@ -86,8 +98,8 @@ def response_tip(r: ResponseInfo, snippet: str | None) -> str:
     """Hover text of a response: id, status and reason, latency, what it said."""
     head = f"{r.id}\n{r.shown_status}" + (f" ({r.reason})" if r.reason else "")
     lat = r.latency_ms
-    parts = [head, f"latency {fmt_ms(lat)}" if lat is not None else "latency – (no timestamps)" if r.t_first_output is None else ""]
-    parts.append(f"lines {r.first_line}–{r.last_line}")
+    parts = [head, f"latency {fmt_ms(lat)}" if lat is not None else f"latency {DASH} (no timestamps)" if r.t_first_output is None else ""]
+    parts.append(f"lines {r.first_line}{DASH}{r.last_line}")
     if snippet:
         parts.append(f"“{snippet}”")
     return "\n".join(p for p in parts if p)
