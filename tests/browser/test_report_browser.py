@@ -137,8 +137,11 @@ def test_many_sessions_fold_and_open_on_demand(tmp_path: Path, make_report: Any,
     page = opened.page
     rows = page.locator("table#sessions tbody tr")
     assert rows.count() == 12
-    # Folded: no chart is laid out until its session is opened.
-    assert page.locator("svg.chart").count() == 0
+    # Folded: only the first session is open and drawn; the others' charts are not even
+    # in the document until their session is opened.
+    assert page.locator("details.session[open]").count() == 1
+    assert page.locator("details.session:not([open]) svg.chart").count() == 0
+    assert drawn(page, "#s1 svg.chart-timeline") > 5
     text = page.evaluate("document.body.textContent")
     assert all(i in text for log in logs for i in response_ids(log))
     # Sort by tokens, descending: the values come out in order.
@@ -148,8 +151,10 @@ def test_many_sessions_fold_and_open_on_demand(tmp_path: Path, make_report: Any,
     values = page.evaluate("[...document.querySelectorAll('#sessions tbody tr')].map(r => parseFloat(r.cells[11].dataset.v))")
     assert values == sorted(values, reverse=True) and len(set(values)) > 1
     # Following a session's link opens it and draws its charts.
-    rows.nth(0).locator("td.id a").click()
-    page.wait_for_selector("details.session[open] svg.chart-timeline")
-    assert page.locator("details.session[open]").count() == 1
-    assert drawn(page, "details.session[open] svg.chart-timeline") > 5
+    link = rows.nth(0).locator("td.id a")
+    target = link.get_attribute("href")
+    assert target != "#s1"
+    link.click()
+    page.wait_for_selector(f"details.session[open]{target} svg.chart-timeline")
+    assert drawn(page, f"{target} svg.chart-timeline") > 5
     assert opened.console_errors == []

@@ -3,9 +3,10 @@
 Why hand-placed SVG and not a charting library (measured, see the README's "HTML report"
 section): the report's four figures are bars on one or two axes, which take a few hundred
 bytes of markup per turn here, while an inlined plotly.js adds ~4.6 MB to every report and a
-Vega-Lite bundle ~0.8 MB; a 600-session report must stay small and open at once. Hover text
-is each shape's SVG ``<title>`` (native tooltip, and the report's small script shows it at
-once); nothing here runs log content as code.
+Vega-Lite bundle ~0.8 MB; a 600-session report must stay small and open at once. Hover text is
+a shape's SVG ``<title>`` (native tooltip; the report's small script shows it at once), or, for
+a mark linked to a response, that response's row of the turn table; nothing here runs log
+content as code.
 
 Every coordinate is in the chart's own viewBox units (``WIDTH`` wide), so the SVG scales
 with the page. Text that came from the log is only ever put in ``tip`` or ``text`` and is
@@ -156,8 +157,8 @@ class Bar:
 
     parts: tuple[tuple[float, str], ...]
     """(value, css class) from the bottom."""
-    tip: str
     href: str | None = None
+    """The turn-table row of the response: hover shows that row (see report.js)."""
 
 
 def bar_chart(label: str, bars: list[Bar], unit: str, title: str, *, marks: tuple[tuple[str, float], ...] = (),
@@ -180,9 +181,9 @@ def bar_chart(label: str, bars: list[Bar], unit: str, title: str, *, marks: tupl
                 continue
             h = base - sc(value)
             y -= h
-            chart.add(Shape("rect", x, y, w=w, h=max(h, 0.5), cls=cls, tip=b.tip, href=b.href))
+            chart.add(Shape("rect", x, y, w=w, h=max(h, 0.5), cls=cls, href=b.href))
         if all(v <= 0 for v, _ in b.parts):  # a zero still shows where the response is
-            chart.add(Shape("rect", x, base - 1, w=w, h=1, cls="zero", tip=b.tip, href=b.href))
+            chart.add(Shape("rect", x, base - 1, w=w, h=1, cls="zero", href=b.href))
     chart.add(Shape("line", left, base, x2=width - RIGHT, y2=base, cls="axis"))
     for name, value in marks:
         y = sc(value)

@@ -19,13 +19,14 @@ from realtime_cli.views.html.charts import DASH, Bar, Chart, bar_chart, fmt_ms, 
 from realtime_cli.views.html.timeline import ServerError, build_timeline
 
 OPEN_LIMIT = 6
-"""Up to this many sessions, every session is open with its charts drawn; past it, sessions
-are folded and their charts are built only when one is opened (see report.js)."""
+"""Up to this many sessions (and ``OPEN_RESPONSES`` responses), every session is open with its
+charts drawn; past it, only the first is, and the others are folded with their charts built
+only when one is opened (see report.js)."""
+OPEN_RESPONSES = 1500
 PAIR_WIDTH, PAIR_LEFT = 560.0, 56.0
 """The two latency charts sit side by side: each its own narrower viewBox, so their text is
 as large as the full-width charts'."""
 TEXT_LIMIT = 400
-SNIPPET = 90
 STATUS_ORDER = ("completed", "incomplete", "cancelled", "failed", "in_progress", "unfinished")
 
 
@@ -237,7 +238,6 @@ def session_view(n: int, fr: FileReport, s: Session, diags: list[Diagnostic]) ->
     turn_of = {rid: t for t in s.turns for rid in t.response_ids}
     rows: list[Row] = []
     shown_turns: set[int] = set()
-    snippets: dict[str, str] = {}
     lat_bars: list[Bar] = []
     tok_bars: list[Bar] = []
     cost_bars: list[Bar] = []
@@ -255,7 +255,6 @@ def session_view(n: int, fr: FileReport, s: Session, diags: list[Diagnostic]) ->
             else:
                 user = "↳ follow-up"
         said = said_by(r)
-        snippets[r.id] = said[:SNIPPET] if said else "; ".join(_call_text(r))[:SNIPPET]
         tokens, detail = _tokens(r)
         it = r.interruption
         interrupted = ""
@@ -272,19 +271,17 @@ def session_view(n: int, fr: FileReport, s: Session, diags: list[Diagnostic]) ->
             tokens=tokens, tokens_detail=detail, cost=_usd(r.cost_usd),
             lines=f"{r.first_line}{DASH}{r.last_line}", findings=refs.get(k, []),
         ))
-        tip = f"#{k + 1} {text(r.id, 120)}\n{r.shown_status}" + (f" ({text(r.reason, 80)})" if r.reason else "")
         ms = r.latency_ms
-        lat_bars.append(Bar(((ms or 0.0, f"lat {_status_cls(r.shown_status)}"),) if ms is not None else (),
-                            f"{tip}\nlatency {fmt_ms(ms) if ms is not None else '{DASH} (not measurable)'}", href))
+        lat_bars.append(Bar(((ms, f"lat {_status_cls(r.shown_status)}"),) if ms is not None else (), href))
         u = r.usage
         if u is not None:
             parts = ((u.input_text - u.cached_text, "in-text"), (u.input_audio - u.cached_audio, "in-audio"),
                      (u.input_image - u.cached_image, "in-image"), (u.cached, "cached"),
                      (u.output_text, "out-text"), (u.output_audio, "out-audio"))
-            tok_bars.append(Bar(tuple((float(v), c) for v, c in parts), f"{tip}\n{detail}", href))
+            tok_bars.append(Bar(tuple((float(v), c) for v, c in parts), href))
         else:
-            tok_bars.append(Bar((), f"{tip}\nno usage (no response.done)", href))
-        cost_bars.append(Bar(((r.cost_usd or 0.0, "cost"),), f"{tip}\ncost {_usd(r.cost_usd) or 'not priced'}", href))
+            tok_bars.append(Bar((), href))
+        cost_bars.append(Bar(((r.cost_usd or 0.0, "cost"),), href))
     for t in s.turns:  # turns that got no response still show in the table
         if t.index not in shown_turns and not any(rid in {r.id for r in responses} for rid in t.response_ids):
             rows.append(Row(
@@ -322,7 +319,7 @@ def session_view(n: int, fr: FileReport, s: Session, diags: list[Diagnostic]) ->
         p50=fmt_ms(lat.p50) if lat.p50 is not None else "", p95=fmt_ms(lat.p95) if lat.p95 is not None else "",
         findings={k: sev.get(k, 0) for k in ("error", "warning", "info")},
         clock_note=None if s.has_clock else NO_CLOCK,
-        timeline=build_timeline(s, [e for e in fr.errors if s.first_line <= e.line <= s.last_line], snippets, anchor),
+        timeline=build_timeline(s, [e for e in fr.errors if s.first_line <= e.line <= s.last_line], anchor),
         latency_bars=latency_bars, latency_hist=latency_hist, tokens_chart=tokens_chart, cost_chart=cost_chart,
         rows=rows, groups=list(groups.values()),
     )
@@ -359,7 +356,8 @@ def report_view(files: list[FileReport]) -> ReportView:
         "findings": ", ".join(f"{findings[k]:,} {k}" for k in ("error", "warning", "info")),
     }
     title = "rtcheck report: " + (text(files[0].path, 120) if len(files) == 1 else f"{len(files)} logs")
-    return ReportView(title=title, files=notes, sessions=views, totals=totals, lazy=len(views) > OPEN_LIMIT)
+    lazy = len(views) > OPEN_LIMIT or sum(v.responses for v in views) > OPEN_RESPONSES
+    return ReportView(title=title, files=notes, sessions=views, totals=totals, lazy=lazy)
 
 
 SEVERITIES = tuple(s.label for s in sorted(Severity, reverse=True))

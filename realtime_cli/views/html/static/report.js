@@ -51,14 +51,37 @@
       });
     });
   });
-  // Tooltips: the SVG <title> of a mark, shown at once next to the pointer.
+  // Tooltips, shown at once next to the pointer: a mark's own SVG <title>, or, for a mark
+  // that links to a response, what that response's row of the turns table says.
   var tip = document.getElementById("tip");
+  function clip(s, n) { s = s.replace(/\s+/g, " ").trim(); return s.length > n ? s.slice(0, n - 1) + "\u2026" : s; }
+  function rowTip(href) {
+    var tr = document.getElementById(href.slice(1));
+    if (!tr || tr.cells.length < 8) { return ""; }
+    var c = tr.cells, out = [];
+    var rid = c[2].querySelector("code.rid");
+    if (rid) { out.push(rid.textContent); }
+    out.push(clip(c[3].textContent, 160));
+    out.push("latency " + (clip(c[4].textContent, 40) || "\u2013"));
+    if (clip(c[5].textContent, 40)) { out.push("tokens in / out " + clip(c[5].textContent, 40)); }
+    if (clip(c[6].textContent, 40)) { out.push("cost " + clip(c[6].textContent, 40)); }
+    out.push("lines " + clip(c[7].textContent, 40));
+    var said = Array.prototype.map.call(c[2].querySelectorAll("div"), function (d) { return d.textContent; }).join(" ");
+    if (clip(said, 160)) { out.push("\u201c" + clip(said, 160) + "\u201d"); }
+    return out.join("\n");
+  }
   document.addEventListener("mouseover", function (ev) {
     var el = ev.target;
     if (!(el instanceof SVGElement)) { tip.hidden = true; return; }
     var title = el.querySelector(":scope > title");
     if (title) { el.dataset.tip = title.textContent; title.remove(); }
-    if (el.dataset.tip) { tip.textContent = el.dataset.tip; tip.hidden = false; } else { tip.hidden = true; }
+    var text = el.dataset.tip;
+    if (!text) {
+      var a = el.closest("a");
+      var href = a && a.getAttribute("href");
+      if (href && href.charAt(0) === "#") { text = rowTip(href); }
+    }
+    if (text) { tip.textContent = text; tip.hidden = false; } else { tip.hidden = true; }
   });
   document.addEventListener("mousemove", function (ev) {
     if (tip.hidden) { return; }
