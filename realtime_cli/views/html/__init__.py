@@ -24,11 +24,10 @@ INSTALL_HINT = 'pip install "rtcheck[report]"'
 
 def missing_dependency() -> str | None:
     """The name of the report dependency that cannot be imported, or None when all can."""
-    import importlib.util
-
-    for name in ("jinja2", "markupsafe"):
-        if importlib.util.find_spec(name) is None:
-            return name
+    try:
+        import jinja2  # noqa: F401 - the check is the import
+    except ImportError:
+        return "Jinja2"
     return None
 
 
@@ -48,6 +47,16 @@ def _ms(value: float | None) -> str:
     return fmt_ms(value)
 
 
+def _plain(value: str | None) -> str:
+    """Hover and chart text, line by line through :func:`clean` (control and bidi characters
+    shown, not obeyed), whatever the caller already did; autoescape then escapes it."""
+    from realtime_cli.core.safety import clean
+
+    if not value:
+        return ""
+    return "\n".join(clean(line) for line in str(value).split("\n"))
+
+
 @cache
 def _environment() -> Any:
     import jinja2
@@ -61,6 +70,7 @@ def _environment() -> Any:
     )
     env.filters["n"] = _num
     env.filters["ms"] = _ms
+    env.filters["plain"] = _plain
     return env
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
+from realtime_cli.core.safety import clean
 from realtime_cli.session.model import Session
 from realtime_cli.views.html.charts import (
     AXIS_H,
@@ -162,21 +163,20 @@ def build_timeline(session: Session, errors: list[ServerError], anchor: str) -> 
             span(t_call, t_out, "tools", "call" if call.answered else "call unanswered", None, href)
         if r.interruption is not None:
             it = r.interruption
-            itip = f"interrupted: {it.reason}\n{r.id}"
+            itip = f"interrupted: {_snip(it.reason)}\n{_snip(r.id, 200)}"
             if it.audio_generated_ms is not None or it.audio_heard_ms is not None:
                 itip += f"\naudio generated {fmt_ms(it.audio_generated_ms)}, heard {fmt_ms(it.audio_heard_ms)}"
             marker(clock.at(r.t_done if it.truncate_line is None else None, it.truncate_line or it.line), "m-interrupt", itip, href)
         if r.status == "failed":
             marker(end, "m-failed", None, href)
     for err in errors:
-        marker(clock.at(None, err.line), "m-error", f"server error {err.code}, line {err.line}\n{_snip(err.message)}")
+        marker(clock.at(None, err.line), "m-error", f"server error {_snip(err.code)}, line {err.line}\n{_snip(err.message)}")
     x_axis(chart, sc, TOP + LANE_H * len(LANES), clock.unit, clock.title)
     return chart
 
 
 def _snip(text: str, n: int = 90) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1] + "…"
+    return clean(" ".join(text.split()), n)
 
 
 def _css(status: str) -> str:
