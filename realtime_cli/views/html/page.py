@@ -8,13 +8,21 @@ a length) and is then HTML-escaped by the templates' autoescape. Nothing here is
 from __future__ import annotations
 
 import bisect
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 
 from realtime_cli.core.diagnostics import Diagnostic, FileSummary, Severity
 from realtime_cli.core.safety import clean
 from realtime_cli.rules import catalog
-from realtime_cli.session.model import NO_CLOCK, LatencyStats, LogModel, ResponseInfo, Session
+from realtime_cli.session.model import (
+    NO_CLOCK,
+    LatencyStats,
+    LogModel,
+    ResponseInfo,
+    Session,
+    TokenUsage,
+)
 from realtime_cli.views.html.charts import DASH, Bar, Chart, bar_chart, fmt_ms, histogram
 from realtime_cli.views.html.timeline import ServerError, build_timeline
 
@@ -100,6 +108,7 @@ class SessionView:
     n: int
     anchor: str
     path: str
+    file_name: str
     session_id: str
     model: str
     dialect: str
@@ -126,6 +135,8 @@ class SessionView:
     latency_bars: Chart | None
     latency_hist: Chart | None
     tokens_chart: Chart | None
+    token_keys: list[tuple[str, str]]
+    """(css class, label) of the token kinds the chart shows, for its legend."""
     cost_chart: Chart | None
     rows: list[Row]
     groups: list[FindingGroup]
@@ -143,6 +154,8 @@ class ReportView:
     sessions: list[SessionView]
     totals: dict[str, str]
     lazy: bool
+    unread: int = 0
+    """Inputs that could not be read at all."""
 
 
 def said_by(r: ResponseInfo) -> str:
@@ -211,6 +224,24 @@ def _by_response(diags: list[Diagnostic], responses: list[ResponseInfo]) -> dict
     return out
 
 
+TOKEN_KINDS = (("in-text", "input text"), ("in-audio", "input audio"), ("in-image", "input image"),
+               ("in-other", "input (not split)"), ("cached", "cached input"), ("out-text", "output text"),
+               ("out-audio", "output audio"), ("out-other", "output (not split)"))
+
+
+def token_parts(u: TokenUsage) -> tuple[tuple[float, str], ...]:
+    """A response's tokens as stacked parts, bottom-up. Usage without the per-modality
+    details still shows: what the details do not account for is "not split"."""
+    split_in = (u.input_text - u.cached_text) + (u.input_audio - u.cached_audio) + (u.input_image - u.cached_image)
+    parts = (
+        (u.input_text - u.cached_text, "in-text"), (u.input_audio - u.cached_audio, "in-audio"),
+        (u.input_image - u.cached_image, "in-image"), (u.input - u.cached - split_in, "in-other"),
+        (u.cached, "cached"), (u.output_text, "out-text"), (u.output_audio, "out-audio"),
+        (u.output - u.output_text - u.output_audio, "out-other"),
+    )
+    return tuple((float(max(v, 0)), c) for v, c in parts)
+
+
 def _status_cls(status: str) -> str:
     return "st-" + "".join(c if c.isalnum() else "-" for c in status.lower())
 
@@ -241,6 +272,7 @@ def session_view(n: int, fr: FileReport, s: Session, diags: list[Diagnostic]) ->
     lat_bars: list[Bar] = []
     tok_bars: list[Bar] = []
     cost_bars: list[Bar] = []
+    used: set[str] = set()
     turn_rows = {t.index: t for t in s.turns}
     for k, r in enumerate(responses):
         href = f"#{anchor}-r{k + 1}"
@@ -275,9 +307,8 @@ def session_view(n: int, fr: FileReport, s: Session, diags: list[Diagnostic]) ->
         lat_bars.append(Bar(((ms, f"lat {_status_cls(r.shown_status)}"),) if ms is not None else (), href))
         u = r.usage
         if u is not None:
-            parts = ((u.input_text - u.cached_text, "in-text"), (u.input_audio - u.cached_audio, "in-audio"),
-                     (u.input_image - u.cached_image, "in-image"), (u.cached, "cached"),
-                     (u.output_text, "out-text"), (u.output_audio, "out-audio"))
+            parts = token_parts(u)
+            used.update(c for v, c in parts if v > 0)
             tok_bars.append(Bar(tuple((float(v), c) for v, c in parts), href))
         else:
             tok_bars.append(Bar((), href))
@@ -307,7 +338,7 @@ def session_view(n: int, fr: FileReport, s: Session, diags: list[Diagnostic]) ->
     if unfinished and "unfinished" not in s.statuses:
         statuses.append(("unfinished", unfinished))
     return SessionView(
-        n=n, anchor=anchor, path=text(fr.path, 300), session_id=text(s.session_id, 120) or "(no session id)",
+        n=n, anchor=anchor, path=text(fr.path, 300), file_name=text(os.path.basename(fr.path) or fr.path, 80), session_id=text(s.session_id, 120) or "(no session id)",
         model=text(s.model, 80) or DASH, dialect=s.dialect or fr.log.dialect or DASH, start_line=s.first_line,
         duration=fmt_ms(s.duration_ms) if s.duration_ms is not None else f"lines {s.first_line}{DASH}{s.last_line}",
         duration_ms=s.duration_ms, turns=s.turn_count or len(s.turns), responses=s.response_count or len(responses),
@@ -321,6 +352,7 @@ def session_view(n: int, fr: FileReport, s: Session, diags: list[Diagnostic]) ->
         clock_note=None if s.has_clock else NO_CLOCK,
         timeline=build_timeline(s, [e for e in fr.errors if s.first_line <= e.line <= s.last_line], anchor),
         latency_bars=latency_bars, latency_hist=latency_hist, tokens_chart=tokens_chart, cost_chart=cost_chart,
+        token_keys=[(c, label) for c, label in TOKEN_KINDS if c in used],
         rows=rows, groups=list(groups.values()),
     )
 
@@ -353,11 +385,12 @@ def report_view(files: list[FileReport]) -> ReportView:
         "latency": f"p50 {fmt_ms(run_lat.p50)} · p95 {fmt_ms(run_lat.p95)} · max {fmt_ms(run_lat.max)}" if run_lat.count else NO_CLOCK,
         "tokens": f"{sum(v.tokens for v in views):,}",
         "cost": _usd(sum(cost_known)) if cost_known else "not priced",
-        "findings": ", ".join(f"{findings[k]:,} {k}" for k in ("error", "warning", "info")),
+        "findings": f"{findings['error']:,} errors, {findings['warning']:,} warnings, {findings['info']:,} info",
     }
     title = "rtcheck report: " + (text(files[0].path, 120) if len(files) == 1 else f"{len(files)} logs")
     lazy = len(views) > OPEN_LIMIT or sum(v.responses for v in views) > OPEN_RESPONSES
-    return ReportView(title=title, files=notes, sessions=views, totals=totals, lazy=lazy)
+    unread = sum(1 for fr in files if fr.error is not None)
+    return ReportView(title=title, files=notes, sessions=views, totals=totals, lazy=lazy, unread=unread)
 
 
 SEVERITIES = tuple(s.label for s in sorted(Severity, reverse=True))
