@@ -9,6 +9,7 @@ from typing import Any
 
 from realtime_cli.core.diagnostics import Diagnostic, FileSummary, Result, Severity
 from realtime_cli.rules import catalog as rules
+from realtime_cli.session.model import RunModel
 
 
 @dataclass(frozen=True)
@@ -99,3 +100,35 @@ def validate_events(
 
     summary, diags = validate_stream(name, items(), _config(dialect, select, ignore))
     return ValidationReport(tuple(diags), (summary,))
+
+
+def load_sessions(
+    paths: str | PathLike[str] | Iterable[str | PathLike[str]],
+    *,
+    prices: dict[str, dict[str, float]] | None = None,
+) -> RunModel:
+    """Build the session model of log files or directories (see :mod:`realtime_cli.session.model`).
+
+    Returns a :class:`RunModel`: its ``sessions`` (turns, responses, interruptions, unanswered
+    function calls), ``latency`` percentiles, ``failure_reasons``, ``usage`` and ``cost``. Details
+    are kept, so use it on recordings of test size. ``prices`` adds or overrides models in the
+    bundled price table (USD per 1M tokens, the keys of ``[tool.rtcheck.prices]``). Never raises
+    for bad log content: an unreadable input is a :class:`LogModel` with ``readable`` False.
+    """
+    from realtime_cli.logs.loader import discover, iter_file
+    from realtime_cli.session.builder import SessionBuilder
+    from realtime_cli.session.model import LogModel
+    from realtime_cli.session.prices import price_table
+
+    names = [str(paths)] if isinstance(paths, str | PathLike) else [str(p) for p in paths]
+    table = price_table(prices)
+    run = RunModel()
+    for path, error in discover(names):
+        if error is not None:
+            run.logs.append(LogModel(path, readable=False))
+            continue
+        builder = SessionBuilder(path, keep=True, prices=table)
+        for item in iter_file(path):
+            builder.add(item)
+        run.logs.append(builder.finish())
+    return run

@@ -34,10 +34,12 @@ def _config(paths: list[str] | None, max_line_bytes: int | None, statuses: froze
     from realtime_cli.core import config as cfgmod
     from realtime_cli.logs.loader import DEFAULT_MAX_LINE_BYTES
     from realtime_cli.session.inspection import InspectConfig
+    from realtime_cli.session.prices import price_table
 
     try:
         fc = cfgmod.load()
         enabled = selected_codes(fc, None, None)
+        prices = price_table(cfgmod.prices(fc))
     except (cfgmod.ConfigError, OSError, ValueError) as exc:
         fail(str(exc))
     return InspectConfig(
@@ -45,6 +47,7 @@ def _config(paths: list[str] | None, max_line_bytes: int | None, statuses: froze
         max_line_bytes=max_line_bytes or fc.get("max-line-bytes") or DEFAULT_MAX_LINE_BYTES,
         statuses=statuses,
         enabled=enabled,
+        prices=prices,
     )
 
 
@@ -77,14 +80,16 @@ def _report_errors(errors: list[tuple[str, str]]) -> int:
 
 
 def show(
-    response_id: Annotated[str, typer.Argument(help="A response id, a unique prefix of one, or `last`.", show_default=False)],
+    response_id: Annotated[str, typer.Argument(help="A response id, a unique prefix of one, `last`, FILE:LINE, an item id or a call id.", show_default=False)],
     paths: PathsArg = None,
     output_format: FormatOpt = "text",
     color: ColorOpt = Color.auto,
     full: FullOpt = False,
+    events: Annotated[bool, typer.Option("--events", help="Add the response's event counts by type.")] = False,
     max_line_bytes: MaxLineOpt = None,
 ) -> None:
-    """Show one response: status, usage, output items, event timeline and its diagnostics."""
+    """Show one response: status and reason, the turn that triggered it, its output and tool
+    results, interruption, usage, timeline and diagnostics."""
     from realtime_cli.session import inspection
     from realtime_cli.views import terminal as render
 
@@ -97,7 +102,7 @@ def show(
     if output_format == "json":
         _dump(render.show_json(outcome))
     elif outcome.state == inspection.FOUND:
-        render.render_show(_console(color.value), outcome, full=full)
+        render.render_show(_console(color.value), outcome, full=full, events=events)
     else:
         render.render_lookup_failure(_console(color.value, stderr=True), outcome)
     if outcome.state != inspection.FOUND:
@@ -109,46 +114,58 @@ def ls(
     paths: PathsArg = None,
     status: Annotated[
         list[str] | None,
-        typer.Option("--status", "-s", help="Only responses with this status (repeatable or comma-separated; `unfinished` = no response.done)."),
+        typer.Option("--status", "-s", help="Only responses with this status: completed, cancelled, failed, incomplete, in_progress or unfinished (no response.done). Repeatable or comma-separated."),
     ] = None,
+    sort: Annotated[str, typer.Option("--sort", help="Order: line (file order, streamed), latency, tokens, cost (largest first) or status.")] = "line",
+    limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, help="Show at most this many rows.")] = None,
     output_format: FormatOpt = "text",
     color: ColorOpt = Color.auto,
-    full: FullOpt = False,
     max_line_bytes: MaxLineOpt = None,
 ) -> None:
-    """List every response: id, status, output items, tokens, first line, duration."""
+    """List every response, one line each: line, id, status and reason, items, tokens, latency, cost."""
     from realtime_cli.session import inspection
-    from realtime_cli.views import terminal as render
+    from realtime_cli.views import listing
 
     _check_format(output_format)
     statuses = frozenset(s.strip() for v in status or [] for s in v.split(",") if s.strip())
-    outcome = inspection.list_responses(_config(paths, max_line_bytes, statuses))
-    code = _report_errors(outcome.errors)
+    bad = sorted(statuses - set(inspection.LS_STATUSES))
+    if bad:
+        fail(f"unknown --status {', '.join(map(repr, bad))} (choose from {', '.join(inspection.LS_STATUSES)})")
+    if sort not in inspection.LS_SORTS:
+        fail(f"unknown --sort {sort!r} (choose from {', '.join(inspection.LS_SORTS)})")
+    config = _config(paths, max_line_bytes, statuses)
+    errors: list[tuple[str, str]] = []
+    rows: Any = inspection.iter_rows(config, errors)
+    if sort != "line":
+        rows = inspection.sort_rows(rows, sort)
     if output_format == "json":
-        _dump(render.ls_json(outcome))
+        for piece in listing.ls_json_stream(rows, errors, limit):
+            sys.stdout.write(piece)
     else:
-        render.render_ls(_console(color.value), outcome, full=full)
-    raise typer.Exit(code)
+        listing.render_ls(_console(color.value), rows, limit=limit)
+    raise typer.Exit(_report_errors(errors))
 
 
 def stats(
     paths: PathsArg = None,
+    by_session: Annotated[bool, typer.Option("--by-session", help="Detail every session instead of one line each.")] = False,
+    events: Annotated[bool, typer.Option("--events", help="Add event counts by type.")] = False,
     output_format: FormatOpt = "text",
     color: ColorOpt = Color.auto,
-    full: FullOpt = False,
     max_line_bytes: MaxLineOpt = None,
 ) -> None:
-    """Per log and per session: dialect, events, responses by status, usage, audio, diagnostics."""
+    """Totals (responses by status, failure reasons, interruptions, tool calls, tokens, audio, cost,
+    latency percentiles), then one line per session."""
     from realtime_cli.session import inspection
-    from realtime_cli.views import terminal as render
+    from realtime_cli.views import stats as view
 
     _check_format(output_format)
     outcome = inspection.collect_stats(_config(paths, max_line_bytes))
     code = _report_errors(outcome.errors)
     if output_format == "json":
-        _dump(render.stats_json(outcome))
+        _dump(view.stats_json(outcome))
     else:
-        render.render_stats(_console(color.value), outcome, full=full)
+        view.render_stats(_console(color.value), outcome, by_session=by_session, events=events)
     raise typer.Exit(code)
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-KNOWN_KEYS = frozenset({"dialect", "select", "ignore", "fail-on", "format", "paths", "jobs", "max-line-bytes"})
+KNOWN_KEYS = frozenset({"dialect", "select", "ignore", "fail-on", "format", "paths", "jobs", "max-line-bytes", "prices"})
 
 
 class ConfigError(ValueError):
@@ -80,6 +80,34 @@ def load(start: Path | None = None) -> FileConfig:
     if "paths" in values:  # relative to the pyproject's folder, not the cwd
         values["paths"] = [str(path.parent / p) if not Path(p).is_absolute() else p for p in values["paths"]]
     return FileConfig(values, path)
+
+
+PRICE_FIELDS = frozenset({
+    "text_input", "text_cached_input", "text_output", "audio_input", "audio_cached_input", "audio_output",
+    "image_input", "image_cached_input",
+})
+
+
+def prices(file_config: FileConfig) -> dict[str, dict[str, float]]:
+    """``[tool.rtcheck.prices]``: model -> {field: USD per 1M tokens}; ConfigError if malformed."""
+    table = file_config.get("prices")
+    if table is None:
+        return {}
+    where = f"{file_config.source}: [tool.rtcheck.prices]"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where} must be a table of models")
+    out: dict[str, dict[str, float]] = {}
+    for model, figures in table.items():
+        if not isinstance(figures, dict):
+            raise ConfigError(f"{where} {model!r} must be a table such as {{ audio_input = 32.0 }}")
+        unknown = sorted(set(figures) - PRICE_FIELDS)
+        if unknown:
+            raise ConfigError(f"{where} {model!r}: unknown field(s) {', '.join(unknown)} (known: {', '.join(sorted(PRICE_FIELDS))})")
+        for key, value in figures.items():
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0 or value != value:
+                raise ConfigError(f"{where} {model!r} {key} must be a non-negative number (USD per 1M tokens)")
+        out[str(model)] = {k: float(v) for k, v in figures.items()}
+    return out
 
 
 def default_log_paths(file_config: FileConfig) -> list[str]:

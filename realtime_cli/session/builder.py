@@ -228,16 +228,21 @@ class SessionBuilder:
         self._anchor = ("speech", t, turn)
 
     def _on_committed(self, s: Session, rec: Record, t: float | None) -> None:
+        """Server ``input_audio_buffer.committed`` or the client's own ``commit``."""
         iid = as_str(rec.event.get("item_id"))
+        client = rec.event.get("type") == "input_audio_buffer.commit"
         turn = self._turns_by_item.get(iid) if iid else None
-        if turn is None and self._turn is not None and self._turn.kind == "speech" and not self._turn.committed:
-            turn = self._turn
-            if iid:
-                turn.item_id = turn.item_id or iid
-                self._remember(self._turns_by_item, iid, turn)
+        cur = self._turn
+        # VAD speech not yet committed, or the client's commit that this one echoes
+        if (turn is None and cur is not None and not (cur.committed and cur.item_id)
+                and ((cur.kind == "speech" and not cur.committed) or (cur.kind == "audio" and not client))):
+            turn = cur
         if turn is None:  # audio the client committed itself (no server VAD): a turn without speech
             turn = self._new_turn(s, "audio", rec.line, iid)
             turn.t_start = turn.t_end = t
+        if iid and not turn.item_id:
+            turn.item_id = iid
+            self._remember(self._turns_by_item, iid, turn)
         turn.committed = True
 
     def _on_transcribed(self, s: Session, rec: Record, t: float | None) -> None:
@@ -549,6 +554,10 @@ class SessionBuilder:
         while len(index) > cap:
             index.popitem(last=False)
 
+    def open_first_line(self) -> int | None:
+        """The first line of the earliest response still open (None: none is open)."""
+        return min((op.info.first_line for op in self._open.values()), default=None)
+
     # ----------------------------------------------------------------- end
 
     def finish(self, diagnostics: list[Any] | None = None, dialect: str | None = None) -> LogModel:
@@ -613,6 +622,7 @@ _HANDLERS: dict[str, _Handler] = {
     "input_audio_buffer.speech_started": SessionBuilder._on_speech_started,
     "input_audio_buffer.speech_stopped": SessionBuilder._on_speech_stopped,
     "input_audio_buffer.committed": SessionBuilder._on_committed,
+    "input_audio_buffer.commit": SessionBuilder._on_committed,
     "conversation.item.input_audio_transcription.completed": SessionBuilder._on_transcribed,
     "conversation.item.input_audio_transcription.failed": SessionBuilder._on_transcribed,
     "conversation.item.create": SessionBuilder._on_item_create,

@@ -182,8 +182,10 @@ class _Searched:
         raw = self.read(start, end) if line is None else line
         if start == 0 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
-        value, code, _ = parse_json(raw.strip())
-        if code is not None or not isinstance(value, dict):
+        value, _code, _ = parse_json(raw.strip())
+        # A line that parsed with only a warning (NaN, a lone surrogate: RT010) still parsed:
+        # the loader keeps it, so the byte search must too (issue 18 item 5).
+        if not isinstance(value, dict):
             return None
         return value
 

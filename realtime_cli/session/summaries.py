@@ -23,7 +23,7 @@ from realtime_cli.engine.validate import audio_length
 from realtime_cli.logs import dialect as dl
 from realtime_cli.logs.loader import Record
 
-JSON_VERSION = 1
+JSON_VERSION = 2
 
 TEXT_DELTAS = frozenset({"response.text.delta", "response.output_text.delta"})
 TEXT_DONES = frozenset({"response.text.done", "response.output_text.done"})

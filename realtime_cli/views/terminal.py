@@ -1,285 +1,379 @@
-"""Rich rendering of the inspection outcomes, and their versioned JSON shapes.
+"""``rtcheck show``: one response on one screen, and its versioned JSON shape.
 
-Every piece of log content goes through :func:`realtime_cli.core.safety.clean` and reaches Rich as
-:class:`rich.text.Text`, never as markup: a transcript holding ``[bold]``, ANSI or OSC 8
-sequences, CR, backspace or bidi controls is shown escaped. Long text is cut unless ``full``;
-base64 audio is never shown at all (only its decoded length and duration).
-The console is always passed in: nothing here creates one. The CLI's console prints plain
-strings literally (no markup, no emoji codes), so a ``str`` given to Rich here must be meant
-exactly as written.
+A one-item response fits 30 lines at 120 columns: a header (id, status and reason, model,
+dialect, lines, latency, cost), the turn that triggered it, the output (transcript, text,
+function call with its arguments and the output sent back), the interruption, usage, a
+timeline with times relative to the end of the user's turn, and the diagnostics. The event-count
+table only with ``--events``.
+
+Every piece of log content goes through :func:`realtime_cli.core.safety.clean` and reaches Rich
+as :class:`rich.text.Text`, never as markup. Long text is cut unless ``full``; base64 audio is
+never shown (only its duration). The console is passed in: nothing here creates one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from rich import box
-from rich.console import Console, Group, RenderableType
-from rich.table import Table
+from rich.console import Console
 from rich.text import Text
 
 from realtime_cli.core.safety import clean
-from realtime_cli.session.inspection import AMBIGUOUS, FOUND, ListOutcome, ShowOutcome, StatsOutcome
+from realtime_cli.session.context import Context
+from realtime_cli.session.inspection import AMBIGUOUS, FOUND, ShowOutcome
+from realtime_cli.session.model import NO_CLOCK, FunctionCall, Interruption, ResponseInfo, Turn
 from realtime_cli.session.summaries import (
     JSON_VERSION,
-    UNFINISHED,
     ItemSummary,
     ResponseSummary,
+    event_type,
     pretty_json_text,
     response_dict,
-    response_row,
     usage_checks,
 )
+from realtime_cli.session.timing import Clock
 from realtime_cli.views.reporters.json_ import diagnostic_dict
 from realtime_cli.views.reporters.text import format_line
-
-if TYPE_CHECKING:  # stats is imported by the stats command only
-    from realtime_cli.session.stats import LogStats, SessionStats
+from realtime_cli.views.stats import fmt_ms, fmt_usd
 
 CUT = 300
 """Characters of one text shown when --full is not given."""
+_TIMELINE = 10
+"""Timeline rows shown (runs of the same event type are one row)."""
+_CANDIDATES = 10
+"""Matching ids listed when a prefix is ambiguous."""
 
 _STATUS_STYLE = {
-    "completed": "bold green",
-    "in_progress": "yellow",
-    UNFINISHED: "yellow",
-    "cancelled": "yellow",
-    "incomplete": "magenta",
-    "failed": "bold red",
+    "completed": "bold green", "in_progress": "yellow", "unfinished": "yellow", "cancelled": "yellow",
+    "incomplete": "magenta", "failed": "bold red",
 }
-
-
-def _t(value: Any, limit: int | None = CUT, style: str = "") -> Text:
-    """Untrusted value -> safe Text (escaped, optionally cut)."""
-    if value is None:
-        return Text("-", style="dim")
-    return Text(clean(str(value), limit), style=style)
-
-
-def _multiline(value: str, limit: int | None) -> str:
-    """:func:`clean` that keeps line breaks (transcripts, pretty JSON) but escapes the rest."""
-    if limit is not None and len(value) > limit:
-        value = value[:limit] + f"…(+{len(value) - limit} chars)"
-    return "\n".join(clean(part) for part in value.split("\n"))
-
-
-def _status_text(status: str | None) -> Text:
-    s = status or "unknown"
-    return Text(clean(s, 40), style=_STATUS_STYLE.get(s, "bold"))
-
-
-def _ms(value: float | None) -> str:
-    return "-" if value is None else f"{value:,.0f} ms"
 
 
 def _limit(full: bool) -> int | None:
     return None if full else CUT
 
 
-# --------------------------------------------------------------------------- show
+def _one_line(value: Any, limit: int | None) -> str:
+    """Log text on one line: newlines shown as ⏎, everything else escaped."""
+    return clean(str(value).replace("\r\n", "\n").replace("\n", " ⏎ "), limit)
 
 
-def _status_line(r: ResponseSummary) -> Text:
-    line = _status_text(r.status)
-    sd = r.status_details or {}
-    bits: list[str] = []
-    if sd.get("reason") is not None:
-        bits.append(f"reason: {sd['reason']}")
-    err = sd.get("error")
-    if isinstance(err, dict):
-        for key in ("type", "code", "message"):
-            if err.get(key) is not None:
-                bits.append(f"error {key}: {err[key]}")
+def _multiline(value: str, limit: int | None, indent: str) -> str:
+    if limit is not None and len(value) > limit:
+        value = value[:limit] + f"…(+{len(value) - limit} chars)"
+    return ("\n" + indent).join(clean(part) for part in value.split("\n"))
+
+
+# --------------------------------------------------------------------------- header
+
+
+def _status(r: ResponseSummary) -> Text:
+    s = r.status if r.done else "unfinished"
+    line = Text(clean(s or "unknown", 40), style=_STATUS_STYLE.get(s or "", "bold"))
+    sd: dict[str, Any] = r.status_details or {}
+    err: dict[str, Any] = sd["error"] if isinstance(sd.get("error"), dict) else {}
+    bits = [str(v) for v in (sd.get("reason"), err.get("code"), err.get("type")) if v is not None]
     if bits:
-        line.append("  ")
-        line.append(clean("; ".join(str(b) for b in bits), 400))
-    if not r.done:
-        line.append("  incomplete: no response.done in the log (rebuilt from its events)", style="bold yellow")
+        line.append(" (" + clean(", ".join(dict.fromkeys(bits)), 200) + ")")
+    if isinstance(err.get("message"), str):
+        line.append(": " + _one_line(err["message"], 200))
     return line
 
 
-def _header(r: ResponseSummary, full: bool) -> Table:
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column()
-    grid.add_row("response", _t(r.id, 200, "bold"))
-    grid.add_row("status", _status_line(r))
-    grid.add_row("conversation", _t(r.conversation_id, 200))
-    grid.add_row("dialect", _t(r.dialect))
-    grid.add_row("modalities", _t(", ".join(r.modalities) if r.modalities is not None else None))
-    grid.add_row("voice", _t(r.voice))
-    grid.add_row("audio format", _t(r.audio_format))
-    grid.add_row("temperature", _t(r.temperature))
-    grid.add_row("max output tokens", _t(r.max_output_tokens))
-    meta = None
+def _header(r: ResponseSummary, ctx: Context | None) -> Text:
+    info = ctx.info if ctx else None
+    head = Text()
+    head.append(clean(r.id, 200), style="bold")
+    head.append("  ")
+    head.append_text(_status(r))
+    model = ctx.session.model if ctx and ctx.session else None
+    bits = [model or "model not in the log", r.dialect or "dialect ?", f"lines {r.first_line}-{r.last_line}"]
+    if info is not None:
+        if info.latency_ms is not None:
+            bits.append(f"latency {fmt_ms(info.latency_ms)}")
+        if info.cost_usd is not None:
+            bits.append(fmt_usd(info.cost_usd))
+    head.append("\n" + clean(r.path, 300) + "  ·  " + "  ·  ".join(clean(b, 120) for b in bits), style="dim")
+    details = []
+    if r.voice:
+        details.append(f"voice {r.voice}")
+    if r.audio_format:
+        details.append(f"audio {r.audio_format}")
+    if r.modalities is not None:
+        details.append("modalities " + ",".join(r.modalities))
+    if r.temperature is not None:
+        details.append(f"temperature {r.temperature}")
+    if r.max_output_tokens is not None:
+        details.append(f"max_output_tokens {r.max_output_tokens}")
+    if r.conversation_id:
+        details.append(f"conversation {r.conversation_id}")
     if r.metadata:
-        meta = ", ".join(f"{k}={v}" for k, v in r.metadata.items())
-    grid.add_row("metadata", _t(meta, _limit(full)))
-    grid.add_row("location", _t(f"{r.path}:{r.first_line}-{r.last_line}", 400))
-    return grid
+        details.append("metadata " + ", ".join(f"{k}={v}" for k, v in r.metadata.items()))
+    if details:
+        head.append("\n" + _one_line("  ·  ".join(details), 400), style="dim")
+    if not r.done:
+        head.append("\nincomplete: no response.done in the log (rebuilt from its events)", style="bold yellow")
+    return head
 
 
-def _obj(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
+# --------------------------------------------------------------------------- turn and output
 
 
-def _num(value: Any, mark: bool = False) -> Text:
-    if isinstance(value, bool) or not isinstance(value, int):
-        return Text("-", style="dim")
-    text = Text(f"{value:,}")
-    if mark:
-        text.append(" !", style="bold red")
-    return text
-
-
-def _usage(r: ResponseSummary) -> RenderableType:
-    u = r.usage
-    if not isinstance(u, dict):
-        why = "no response.done in the log" if not r.done else "not reported"
-        return Text(f"usage: {why}", style="dim")
-    checks = usage_checks(u)
-    bad = {c.field for c in checks}
-    idet = _obj(u.get("input_token_details"))
-    odet = _obj(u.get("output_token_details"))
-    cdet = _obj(idet.get("cached_tokens_details"))
-    table = Table(title="usage", title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
-    for col in ("", "tokens", "text", "audio", "image", "cached"):
-        table.add_column(col, justify="left" if not col else "right")
-    table.add_row(
-        "input", _num(u.get("input_tokens"), "input_tokens" in bad), _num(idet.get("text_tokens")),
-        _num(idet.get("audio_tokens")), _num(idet.get("image_tokens")),
-        _num(idet.get("cached_tokens"), "cached_tokens" in bad),
-    )
-    table.add_row(
-        "  cached", _num(idet.get("cached_tokens"), "cached_tokens" in bad), _num(cdet.get("text_tokens")),
-        _num(cdet.get("audio_tokens")), _num(cdet.get("image_tokens")), Text(""),
-    )
-    table.add_row(
-        "output", _num(u.get("output_tokens"), "output_tokens" in bad), _num(odet.get("text_tokens")),
-        _num(odet.get("audio_tokens")), Text(""), Text(""),
-    )
-    table.add_row("total", _num(u.get("total_tokens"), "total_tokens" in bad), *(Text("") for _ in range(4)))
-    if not checks:
-        return table
-    notes = Text()
-    for c in checks:
-        notes.append("! ", style="bold red")
-        notes.append(clean(c.message, 200) + "\n")
-    notes.rstrip()
-    return Group(table, notes)
-
-
-def _content(it: ItemSummary, per_ms: float, full: bool) -> Text:
-    lim = _limit(full)
+def _turn(turn: Turn | None, info: ResponseInfo | None, full: bool) -> Text:
     out = Text()
-
-    def line(label: str, value: Any, limit: int | None = lim) -> None:
-        if out:
-            out.append("\n")
-        out.append(f"{label}: ", style="bold")
-        out.append(_multiline(str(value), limit))
-
-    if it.text is not None:
-        line("text", it.text)
-    if it.transcript is not None:
-        line("transcript", it.transcript)
-    if it.audio_deltas:
-        ms = it.audio_ms(per_ms)
-        desc = f"{ms:,.0f} ms" if ms is not None else "-"
-        desc += f" ({it.audio_bytes:,} bytes in {it.audio_deltas} delta{'s' if it.audio_deltas != 1 else ''}"
-        desc += f", {it.invalid_audio_deltas} not base64)" if it.invalid_audio_deltas else ")"
-        line("audio", desc)
-    if it.name is not None:
-        line("function", it.name, 200)
-    if it.arguments is not None:
-        line("arguments", pretty_json_text(it.arguments))
-    if it.call_id is not None:
-        line("call_id", it.call_id, 200)
-    if it.output is not None:
-        line("output", it.output)
+    out.append("turn", style="bold")
+    if turn is None:
+        out.append("  no user input before this response in the log", style="dim")
+        return out
+    out.append(f" {turn.index}  ")
+    if turn.kind == "speech":
+        span = ""
+        if turn.audio_start_ms is not None and turn.audio_end_ms is not None:
+            span = f" {turn.audio_start_ms / 1000:,.2f}-{turn.audio_end_ms / 1000:,.2f} s"
+        out.append(f"speech{span}", style="cyan")
+    else:
+        out.append("text" if turn.kind == "text" else "audio committed by the client", style="cyan")
+    out.append(f" (line {turn.line}" + (f", {clean(turn.item_id, 80)})" if turn.item_id else ")"), style="dim")
+    said = turn.transcript if turn.transcript is not None else turn.text
+    if said is not None:
+        out.append("\n  “" + _one_line(said, _limit(full)) + "”")
+    elif turn.transcription_failed:
+        out.append(f"\n  transcription failed: {clean(turn.transcription_failed, 80)}", style="yellow")
+    if info is not None and info.trigger is not None and turn.response_ids and turn.response_ids[0] != info.id:
+        out.append(f"\n  follow-up response (measured from the client's {_TRIGGER.get(info.trigger, info.trigger)})", style="dim")
     return out
 
 
-def _items(r: ResponseSummary, full: bool) -> RenderableType:
+_TRIGGER = {"speech": "end of speech", "create": "response.create", "item": "conversation.item.create"}
+
+
+def _call_lines(out: Text, call: FunctionCall | None, it: ItemSummary, full: bool) -> None:
+    name = it.name or (call.name if call else None)
+    cid = it.call_id or (call.call_id if call else None)
+    out.append("\n     ")
+    out.append(clean(name or "?", 120), style="bold")
+    out.append("(" + _multiline(pretty_json_text(it.arguments or ""), _limit(full), "     ") + ")")
+    if cid:
+        out.append(f"  {clean(cid, 80)}", style="dim")
+    if call is not None and call.answered:
+        out.append(f"\n     ⮑ output sent back (line {call.output_line}): ", style="green")
+        out.append(_one_line(call.output or "", _limit(full)))
+    elif call is not None or cid:
+        out.append("\n     ⮑ no function_call_output sent back in the log", style="yellow")
+
+
+def _output(r: ResponseSummary, info: ResponseInfo | None, full: bool) -> Text:
+    out = Text()
+    out.append("output", style="bold")
     if not r.items:
-        return Text("output items: none", style="dim")
-    table = Table(title="output items", title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
-    table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("id", overflow="fold")
-    table.add_column("type", overflow="fold")
-    table.add_column("role")
-    table.add_column("status")
-    table.add_column("content", ratio=1, overflow="fold")
+        out.append("  none", style="dim")
+        return out
+    calls = {c.call_id: c for c in info.function_calls} if info else {}
     for it in r.items:
-        table.add_row(
-            _t(it.index), _t(it.id, 100), _t(it.type, 60), _t(it.role, 40), _t(it.status, 40),
-            _content(it, r.bytes_per_ms, full),
-        )
-    return table
+        out.append(f"\n  #{it.index if it.index is not None else '?'} ")
+        out.append(clean(it.type or "item", 40), style="cyan")
+        if it.status:
+            out.append(f" {clean(it.status, 40)}")
+        if it.id:
+            out.append(f"  {clean(it.id, 80)}", style="dim")
+        if it.audio_deltas:
+            ms = it.audio_ms(r.bytes_per_ms)
+            out.append(f"  audio {fmt_ms(ms)}")
+            if it.invalid_audio_deltas:
+                out.append(f" ({it.invalid_audio_deltas} deltas not base64)", style="yellow")
+        for label, value in (("transcript", it.transcript), ("text", it.text)):
+            if value is not None:
+                out.append(f"\n     {label}: ", style="bold")
+                out.append(_multiline(value, _limit(full), "     "))
+        if it.type in ("function_call", "mcp_call") or it.arguments is not None:
+            _call_lines(out, calls.get(it.call_id), it, full)
+        elif it.output is not None:
+            out.append("\n     output: ", style="bold")
+            out.append(_one_line(it.output, _limit(full)))
+    return out
 
 
-def _timeline(r: ResponseSummary) -> RenderableType:
-    table = Table(title="events", title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
-    table.add_column("event type")
-    table.add_column("count", justify="right")
-    for etype, n in r.counts.items():
-        table.add_row(_t(etype, 100), str(n))
-    info = Text()
-    info.append(f"lines {r.first_line}-{r.last_line}")
-    if r.ms_to_first_output is not None or r.ms_to_done is not None:
-        info.append(f"; create -> first delta {_ms(r.ms_to_first_output)}")
-        info.append(f"; create -> done {_ms(r.ms_to_done)}")
-    else:
-        info.append("; no timestamps for timings", style="dim")
-    return Group(table, info)
+def _interruption(intr: Interruption) -> Text:
+    out = Text()
+    out.append("interrupted", style="bold yellow")
+    why = {"turn_detected": "the user spoke (turn_detected)", "client_cancelled": "the client cancelled it",
+           "truncated": "playback cut short (item truncated)"}.get(intr.reason, clean(intr.reason, 80))
+    out.append(f"  {why}, line {intr.line}")
+    gen = "audio not in the log" if intr.audio_generated_ms is None else f"{fmt_ms(intr.audio_generated_ms)} generated"
+    heard = "" if intr.audio_heard_ms is None else f", {fmt_ms(intr.audio_heard_ms)} heard"
+    by = f" ({intr.truncated_by} truncate, line {intr.truncate_line})" if intr.truncated_by else ", not truncated"
+    out.append(f"\n  {gen}{heard}{by}")
+    if intr.barge_in_turn is not None:
+        became = {True: "became", False: "did not become", None: "may become"}[intr.produced_turn]
+        out.append(f"; the barge-in (turn {intr.barge_in_turn}) {became} a turn with a response")
+    return out
 
 
-def _diagnostics(outcome: ShowOutcome) -> RenderableType:
+def _usage(r: ResponseSummary) -> Text:
+    out = Text()
+    out.append("usage", style="bold")
+    u = r.usage if isinstance(r.usage, dict) else None
+    if u is None:
+        out.append("  " + ("not reported" if r.done else "no response.done in the log"), style="dim")
+        return out
+    idet: dict[str, Any] = u["input_token_details"] if isinstance(u.get("input_token_details"), dict) else {}
+    odet: dict[str, Any] = u["output_token_details"] if isinstance(u.get("output_token_details"), dict) else {}
+
+    def n(v: Any) -> str:
+        return f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else "-"
+
+    out.append(
+        f"  input {n(u.get('input_tokens'))} (text {n(idet.get('text_tokens'))}, audio {n(idet.get('audio_tokens'))}"
+        + (f", image {n(idet.get('image_tokens'))}" if idet.get("image_tokens") else "")
+        + f"; cached {n(idet.get('cached_tokens'))})  output {n(u.get('output_tokens'))} (text "
+        f"{n(odet.get('text_tokens'))}, audio {n(odet.get('audio_tokens'))})  total {n(u.get('total_tokens'))}"
+    )
+    for c in usage_checks(u):
+        out.append("\n  ! ", style="bold red")
+        out.append(clean(c.message, 200))
+    return out
+
+
+# --------------------------------------------------------------------------- timeline
+
+
+def _timeline(r: ResponseSummary, info: ResponseInfo | None) -> Text:
+    out = Text()
+    out.append("timeline", style="bold")
+    clock = Clock()
+    times = [clock.read(rec) for rec in r.records]
+    origin = info.t_anchor if info is not None and info.t_anchor is not None else next((t for t in times if t is not None), None)
+    if origin is None:
+        out.append(f"  lines {r.first_line}-{r.last_line}; {NO_CLOCK}", style="dim")
+    elif info is not None and info.t_anchor is not None:
+        out.append(f"  (from the {_TRIGGER.get(info.trigger or '', 'first event')})", style="dim")
+    runs: list[tuple[str, int, float | None, int]] = []
+    for rec, t in zip(r.records, times, strict=True):
+        etype = event_type(rec) or "(no type)"
+        if runs and runs[-1][0] == etype:
+            name, line, t0, count = runs[-1]
+            runs[-1] = (name, line, t0, count + 1)
+        else:
+            runs.append((etype, rec.line, t, 1))
+    shown = runs if len(runs) <= _TIMELINE else [*runs[: _TIMELINE - 2], runs[-1]]
+    for i, (etype, line, t, count) in enumerate(shown):
+        if len(runs) > _TIMELINE and i == _TIMELINE - 2:
+            out.append(f"\n  … {len(runs) - _TIMELINE + 1} more", style="dim")
+        rel = "" if origin is None or t is None else f"+{fmt_ms(t - origin)}"
+        out.append(f"\n  {rel:>10}  L{line:<6} {clean(etype, 80)}" + (f" x{count}" if count > 1 else ""))
+    return out
+
+
+def _event_counts(r: ResponseSummary) -> Text:
+    out = Text("events", style="bold")
+    for etype, n in r.counts.most_common():
+        out.append(f"\n  {n:>6}  {clean(etype, 100)}")
+    return out
+
+
+def _diagnostics(outcome: ShowOutcome) -> Text:
     if not outcome.diagnostics:
-        return Text("diagnostics: none", style="dim")
-    lines = [Text(f"diagnostics ({len(outcome.diagnostics)})", style="bold")]
-    lines.extend(format_line(d) for d in outcome.diagnostics)
-    return Group(*lines)
+        return Text("diagnostics  none", style="dim")
+    out = Text(f"diagnostics ({len(outcome.diagnostics)})", style="bold")
+    for d in outcome.diagnostics:
+        out.append("\n")
+        out.append_text(format_line(d))
+    return out
 
 
-def render_show(console: Console, outcome: ShowOutcome, *, full: bool = False) -> None:
-    """Draw a found response: header, usage, output items, event timeline, diagnostics."""
+def render_show(console: Console, outcome: ShowOutcome, *, full: bool = False, events: bool = False) -> None:
+    """Draw a found response (see the module docstring for the parts)."""
     r = outcome.response
     if r is None:
         return
-    for part in (_header(r, full), _usage(r), _items(r, full), _timeline(r), _diagnostics(outcome)):
+    ctx = outcome.context
+    info = ctx.info if ctx else None
+    parts = [_header(r, ctx), _turn(ctx.turn if ctx else None, info, full), _output(r, info, full)]
+    if info is not None and info.interruption is not None:
+        parts.append(_interruption(info.interruption))
+    parts += [_usage(r), _timeline(r, info)]
+    if events:
+        parts.append(_event_counts(r))
+    parts.append(_diagnostics(outcome))
+    for part in parts:
         console.print(part)
-        console.print()
 
 
 def render_lookup_failure(console: Console, outcome: ShowOutcome) -> None:
-    """The message for an ambiguous prefix (the candidates) or an unknown id (the closest)."""
+    """An ambiguous prefix (the first candidates and the count) or an unknown id (the closest)."""
     q = clean(outcome.query, 200)
     if outcome.state == AMBIGUOUS:
-        console.print(Text(f"rtcheck: {q!s} matches {len(outcome.candidates)} responses; give more of the id:"))
-        for rid, path in outcome.candidates:
+        n = len(outcome.candidates)
+        console.print(Text(f"rtcheck: {q} matches {n:,} responses; give more of the id:"))
+        for rid, path in outcome.candidates[:_CANDIDATES]:
             console.print(Text(f"  {clean(rid, 200)}  ({clean(path, 400)})"))
+        if n > _CANDIDATES:
+            console.print(Text(f"  … and {n - _CANDIDATES:,} more"))
         return
-    console.print(Text(f"rtcheck: no response {q} in the given logs"))
+    console.print(Text(f"rtcheck: no response, item or call {q} in the given logs"))
     if outcome.close:
         console.print(Text("closest ids: " + ", ".join(clean(c, 200) for c in outcome.close)))
 
 
+# --------------------------------------------------------------------------- JSON
+
+
+def r1(v: float | None) -> float | None:
+    """Rounded to 0.1 (ms), None kept."""
+    return None if v is None else round(v, 1)
+
+
+def _context_dict(ctx: Context | None) -> dict[str, Any] | None:
+    if ctx is None or ctx.info is None:
+        return None
+    info, turn = ctx.info, ctx.turn
+    intr = info.interruption
+    return {
+        "model": ctx.session.model if ctx.session else None,
+        "session_index": info.session_index,
+        "clock": ctx.clock,
+        "trigger": info.trigger,
+        "latency_ms": r1(info.latency_ms),
+        "to_created_ms": r1(info.to_created_ms),
+        "to_done_ms": r1(info.to_done_ms),
+        "cost_usd": None if info.cost_usd is None else round(info.cost_usd, 6),
+        "turn": None if turn is None else {
+            "index": turn.index, "kind": turn.kind, "line": turn.line, "item_id": turn.item_id,
+            "audio_start_ms": turn.audio_start_ms, "audio_end_ms": turn.audio_end_ms,
+            "transcript": turn.transcript, "text": turn.text,
+            "transcription_latency_ms": r1(turn.transcription_latency_ms),
+        },
+        "function_calls": [
+            {"call_id": c.call_id, "name": c.name, "answered": c.answered, "output": c.output, "output_line": c.output_line}
+            for c in info.function_calls
+        ],
+        "interruption": None if intr is None else {
+            "reason": intr.reason, "line": intr.line, "item_id": intr.item_id,
+            "audio_generated_ms": r1(intr.audio_generated_ms), "audio_heard_ms": r1(intr.audio_heard_ms),
+            "truncated_by": intr.truncated_by, "truncate_line": intr.truncate_line,
+            "barge_in_turn": intr.barge_in_turn, "produced_turn": intr.produced_turn,
+        },
+    }
+
+
 def show_json(outcome: ShowOutcome) -> dict[str, Any]:
-    """``show --format json`` (shape in the README; ``version`` 1)."""
+    """``show --format json`` (shape in the README; ``version`` 2)."""
     resp = None
     if outcome.response is not None:
         resp = response_dict(outcome.response)
         resp["diagnostics"] = [diagnostic_dict(d) for d in outcome.diagnostics]
+        resp["session"] = _context_dict(outcome.context)
     return {
         "version": JSON_VERSION,
         "command": "show",
         "query": outcome.query,
+        "resolved_id": outcome.resolved,
         "state": outcome.state,
         "found": outcome.state == FOUND,
         "response": resp,
-        "candidates": [{"id": rid, "path": p} for rid, p in outcome.candidates],
+        "candidates": [{"id": rid, "path": p} for rid, p in outcome.candidates[:100]],
+        "candidates_total": len(outcome.candidates),
         "close_matches": list(outcome.close),
         "errors": _errors(outcome.errors),
         "scan": {
@@ -292,118 +386,3 @@ def show_json(outcome: ShowOutcome) -> dict[str, Any]:
 
 def _errors(errors: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
     return [{"path": p, "message": m} for p, m in errors]
-
-
-# --------------------------------------------------------------------------- ls
-
-
-def render_ls(console: Console, outcome: ListOutcome, *, full: bool = False) -> None:
-    """One row per response."""
-    if not outcome.responses:
-        console.print(Text("no responses", style="dim"))
-        return
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False)
-    table.add_column("id", no_wrap=not full, overflow="fold")
-    table.add_column("status", no_wrap=True)
-    table.add_column("items", justify="right")
-    table.add_column("in", justify="right")
-    table.add_column("out", justify="right")
-    table.add_column("first line", overflow="fold", ratio=1)
-    table.add_column("duration", justify="right")
-    for r in outcome.responses:
-        row = response_row(r)
-        # Without response.done the last status seen (in_progress) would mislead.
-        status = _status_text(r.status if r.done else UNFINISHED)
-        table.add_row(
-            _t(r.id, _limit(full)), status, str(row["output_items"]), _num(row["input_tokens"]),
-            _num(row["output_tokens"]), _t(f"{r.path}:{r.first_line}", 300), _ms(r.ms_to_done),
-        )
-    console.print(table)
-    n = len(outcome.responses)
-    console.print(Text(f"{n} response{'s' if n != 1 else ''}", style="dim"))
-
-
-def ls_json(outcome: ListOutcome) -> dict[str, Any]:
-    """``ls --format json``."""
-    return {
-        "version": JSON_VERSION,
-        "command": "ls",
-        "responses": [response_row(r) for r in outcome.responses],
-        "errors": _errors(outcome.errors),
-    }
-
-
-# --------------------------------------------------------------------------- stats
-
-
-def _counts(counter: dict[str, int], empty: str = "none", limit: int | None = 120) -> Text:
-    if not counter:
-        return Text(empty, style="dim")
-    out = Text()
-    for i, (k, v) in enumerate(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))):
-        if i:
-            out.append("\n")
-        out.append(f"{v:>7,}  ")
-        out.append(clean(k, limit))
-    return out
-
-
-def _session_table(s: SessionStats, multiple: bool, full: bool) -> Table:
-    title = f"session {s.index}" if multiple else "session"
-    if s.session_id:
-        title += f" {clean(s.session_id, _limit(full))}"
-    title += f" (lines {s.first_line}-{s.last_line})"
-    grid = Table(title=Text(title, style="bold"), title_justify="left", box=box.SIMPLE, show_header=False, show_edge=False)
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column(overflow="fold")
-    grid.add_row("dialect", _t(s.dialect))
-    grid.add_row("events", _counts(dict(s.events), limit=_limit(full)))
-    grid.add_row("responses", _counts(dict(s.responses)))
-    share = s.cached_share
-    usage = (
-        f"input {s.input_tokens:,}, output {s.output_tokens:,}, total {s.total_tokens:,}; "
-        f"cached {s.cached_tokens:,}" + (f" ({share:.1%} of input)" if share is not None else "")
-    )
-    grid.add_row("usage", usage)
-    grid.add_row(
-        "audio",
-        f"in {s.audio_in_ms / 1000:,.1f} s ({s.audio_in_bytes:,} bytes), "
-        f"out {s.audio_out_ms / 1000:,.1f} s ({s.audio_out_bytes:,} bytes)",
-    )
-    grid.add_row("diagnostics", _counts(dict(s.diagnostics)))
-    return grid
-
-
-def _log(st: LogStats, full: bool) -> RenderableType:
-    head = Text()
-    head.append(clean(st.path, 400), style="bold underline")
-    head.append(f"  dialect {clean(str(st.dialect or 'undetermined'))}")
-    head.append(f", {len(st.sessions)} session(s)")
-    if st.parse_failures:
-        head.append(f", {st.parse_failures} unreadable line(s)", style="yellow")
-    parts: list[RenderableType] = [head]
-    multiple = len(st.sessions) > 1
-    parts.extend(_session_table(s, multiple, full) for s in st.sessions)
-    if multiple:
-        parts.append(Text.assemble(("diagnostics in the file: ", "bold"), _counts(dict(st.diagnostics))))
-    return Group(*parts)
-
-
-def render_stats(console: Console, outcome: StatsOutcome, *, full: bool = False) -> None:
-    """Per log and per session: events, responses, usage, audio seconds, diagnostics."""
-    for i, st in enumerate(outcome.logs):
-        if i:
-            console.print()
-        console.print(_log(st, full))
-
-
-def stats_json(outcome: StatsOutcome) -> dict[str, Any]:
-    """``stats --format json``."""
-    from realtime_cli.session.stats import stats_dict
-
-    return {
-        "version": JSON_VERSION,
-        "command": "stats",
-        "logs": [stats_dict(st) for st in outcome.logs],
-        "errors": _errors(outcome.errors),
-    }

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from realtime_cli.logs.loader import Record, iter_file
-from realtime_cli.session.stats import StatsBuilder
+from realtime_cli.session.builder import SessionBuilder
 from realtime_cli.session.summaries import (
     build_responses,
     bytes_per_ms,
@@ -127,14 +127,15 @@ def test_done_without_streamed_events_still_lists_items() -> None:
 
 def test_stats_split_sessions_and_sum_usage() -> None:
     recs = _records("ga_session.jsonl")
-    sb = StatsBuilder("x")
+    sb = SessionBuilder("x")
     for rec in recs + recs:  # a second session.created starts a second session
-        sb.feed(rec)
+        sb.add(rec)
     st = sb.finish([], "ga")
     assert [s.first_line for s in st.sessions] == [1, 1]
     s = st.sessions[0]
-    assert dict(s.responses) == {"completed": 2}
-    assert (s.input_tokens, s.output_tokens, s.total_tokens, s.cached_tokens) == (270, 70, 1169, 16)
+    assert dict(s.statuses) == {"completed": 2}
+    u = s.usage
+    assert (u.input, u.output, u.total, u.cached) == (270, 70, 1169, 16)
     assert (s.audio_in_ms, s.audio_out_ms) == (100.0, 200.0)
 
 
@@ -159,9 +160,9 @@ def test_wrongly_typed_events_do_not_break_the_rebuild() -> None:
     assert r.id == "resp_1" and r.done and r.total_tokens is None
     assert any(it.invalid_audio_deltas == 1 for it in r.items)
     response_dict(r)  # the JSON shape is still built
-    sb = StatsBuilder("x")
+    sb = SessionBuilder("x")
     for i, e in enumerate(junk):
-        sb.feed(_rec(i + 1, e))
+        sb.add(_rec(i + 1, e))
     assert sb.finish([], None).sessions
 
 
@@ -174,29 +175,28 @@ def test_stats_split_sessions_by_envelope_session_id(tmp_path: Path) -> None:
     log = tmp_path / "two.jsonl"
     lines = [json.dumps(r) for r in records] + [json.dumps(dict(r, sessionId="second")) for r in records]
     log.write_text("\n".join(lines) + "\n")
-    sb = StatsBuilder(str(log))
+    sb = SessionBuilder(str(log))
     for item in iter_file(str(log)):
-        sb.feed(item)
+        sb.add(item)
     stats = sb.finish([], None)
     got = [(s.session_id, s.first_line, s.last_line) for s in stats.sessions]
     assert got == [(records[0]["sessionId"], 1, len(records)), ("second", len(records) + 1, 2 * len(records))]
 
 
-def test_ls_slims_finished_responses_and_lists_the_same_rows(tmp_path: Path) -> None:
-    # ls keeps one slim summary per finished response (no item text, usage details or
-    # counts), so its memory follows the number of rows, not the log's text.
+def test_ls_rows_match_the_full_rebuild(tmp_path: Path) -> None:
+    # ls streams one small row per response; its ids, statuses, lines and item counts are
+    # those of the full rebuild (summaries), in file order.
     from benchmarks.loggen import write_log
     from realtime_cli.session import inspection
-    from realtime_cli.session.summaries import response_row
 
     log = tmp_path / "ga.jsonl"
     write_log(log, "ga", turns=12, seed=3, envelope="bare", chunk_ms=200)
     recs = [r for r in iter_file(str(log)) if isinstance(r, Record)]
     full = build_responses(recs, str(log), keep_records=False)
-    listed = inspection.list_responses(inspection.InspectConfig(paths=(str(log),))).responses
-    assert [response_row(r) for r in listed] == [response_row(r) for r in full]
-    finished = [r for r in listed if r.done]
-    assert len(finished) >= 12 and any(it.text or it.transcript for r in full for it in r.items)
-    for r in finished:
-        assert not r.counts and r.metadata is None and set(r.usage or {}) <= {"input_tokens", "output_tokens", "total_tokens"}
-        assert all(it.text is None and it.transcript is None and it.arguments is None for it in r.items)
+    errors: list[tuple[str, str]] = []
+    rows = list(inspection.iter_rows(inspection.InspectConfig(paths=(str(log),)), errors))
+    assert not errors
+    assert [(r.id, r.status, r.line, r.last_line, r.items) for r in rows] == [
+        (f.id, f.status if f.done else "unfinished", f.first_line, f.last_line, len(f.items)) for f in full
+    ]
+    assert len(rows) >= 12
