@@ -58,12 +58,14 @@ def report(
     from realtime_cli.cli.common import selected_codes
     from realtime_cli.core import config as cfgmod
     from realtime_cli.logs.loader import DEFAULT_MAX_LINE_BYTES
+    from realtime_cli.session.prices import price_table
     from realtime_cli.views.html.collect import ReportConfig, collect
     from realtime_cli.views.html.page import report_view
 
     try:
         fc = cfgmod.load()
         enabled = selected_codes(fc, None, None)
+        prices = price_table(cfgmod.prices(fc))
     except (cfgmod.ConfigError, OSError, ValueError) as exc:
         fail(str(exc))
     target = output or default_output(paths)
@@ -76,6 +78,7 @@ def report(
     config = ReportConfig(
         paths=tuple(paths), dialect=dialect,
         max_line_bytes=max_line_bytes or fc.get("max-line-bytes") or DEFAULT_MAX_LINE_BYTES, enabled=enabled,
+        prices=prices,
     )
     files = collect(config)
     page = html.render(report_view(files))

@@ -84,6 +84,8 @@ def render(view: ReportView) -> str:
     script = _asset("static/report.js")
     if "</" in script:  # the script is ours; this keeps it from ever closing its own element
         raise ValueError("report.js must not contain '</'")
+    from realtime_cli.session.prices import PRICES_AS_OF
+
     template = _environment().get_template("report.html.j2")
     return str(template.render(view=view, version=__version__, css=_asset("static/report.css"),
-                               script=script, script_hash=script_hash(script)))
+                               script=script, script_hash=script_hash(script), prices_as_of=PRICES_AS_OF))

@@ -5,6 +5,7 @@ read once; nothing here renders.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from realtime_cli.engine.validate import Config, FileValidator
@@ -12,6 +13,7 @@ from realtime_cli.logs.loader import DEFAULT_MAX_LINE_BYTES, ParseFailure, disco
 from realtime_cli.rules import catalog
 from realtime_cli.session.builder import SessionBuilder
 from realtime_cli.session.model import LogModel
+from realtime_cli.session.prices import Price
 from realtime_cli.views.html.page import FileReport
 from realtime_cli.views.html.timeline import ServerError
 
@@ -27,12 +29,14 @@ class ReportConfig:
     dialect: str = "auto"
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
     enabled: frozenset[str] = frozenset(catalog.RULES)
+    prices: Mapping[str, Price] | None = None
+    """The price table (bundled + ``[tool.rtcheck.prices]``); None: the bundled one."""
 
 
 def collect_file(path: str, config: ReportConfig) -> FileReport:
     """One input, one pass: validation result, session model and server errors."""
     fv = FileValidator(path, Config(dialect=config.dialect, enabled=config.enabled, max_line_bytes=config.max_line_bytes))
-    sb = SessionBuilder(path, keep=True)
+    sb = SessionBuilder(path, keep=True, prices=config.prices)
     errors: list[ServerError] = []
     unreadable: str | None = None
     for item in iter_file(path, config.max_line_bytes):
