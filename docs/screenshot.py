@@ -23,7 +23,7 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "-
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("log", nargs="?", default=str(ROOT / "examples" / "ga_session.jsonl"))
+    ap.add_argument("log", nargs="?", default="examples/ga_session.jsonl", help="relative to the repository root")
     ap.add_argument("-o", "--output", default=str(ROOT / "docs" / "report.png"))
     ap.add_argument("--width", type=int, default=1280)
     ap.add_argument("--height", type=int, default=1500)
@@ -33,7 +33,8 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         page_path = Path(tmp) / "report.html"
-        subprocess.run([sys.executable, "-m", "realtime_cli", "report", args.log, "-o", str(page_path)], check=True)
+        # Run from the repository root, so the page names the log as a reader would type it.
+        subprocess.run([sys.executable, "-m", "realtime_cli", "report", args.log, "-o", str(page_path)], check=True, cwd=ROOT)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)  # a fresh profile each launch
             page = browser.new_page(viewport={"width": args.width, "height": args.height})
