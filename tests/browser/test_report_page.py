@@ -140,3 +140,17 @@ def test_in_process_entry_point_exit_codes(tmp_path: Path) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["report", str(EXAMPLE), "-o", str(tmp_path)])
     assert exc.value.code == 2
+
+
+@pytest.mark.slow
+def test_wheel_ships_the_templates(tmp_path: Path) -> None:
+    import zipfile
+
+    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path), str(ROOT)],
+                          capture_output=True, text=True, check=False, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    (whl,) = tmp_path.glob("rtcheck-*.whl")
+    names = set(zipfile.ZipFile(whl).namelist())
+    assets = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "realtime_cli" / "views" / "html").rglob("*")
+                    if p.is_file() and p.suffix in (".j2", ".css", ".js"))
+    assert len(assets) >= 5 and not [a for a in assets if a not in names]
