@@ -22,7 +22,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from realtime_cli.api import ValidationReport, load_sessions, validate_events, validate_path, validate_paths
+    from realtime_cli.api import (
+        ValidationReport,
+        load_sessions,
+        validate_events,
+        validate_path,
+        validate_paths,
+    )
     from realtime_cli.session.model import (
         Cost,
         FunctionCall,
@@ -56,11 +62,9 @@ _MODEL = frozenset({
 
 def __getattr__(name: str) -> Any:
     if name in _API or name in _MODEL:
-        if name in _API:
-            from realtime_cli import api as module
-        else:
-            from realtime_cli.session import model as module
+        import importlib
 
+        module = importlib.import_module("realtime_cli.api" if name in _API else "realtime_cli.session.model")
         value = getattr(module, name)
         globals()[name] = value
         return value
