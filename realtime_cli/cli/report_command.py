@@ -39,9 +39,9 @@ def _same_file(a: str, b: str) -> bool:
 
 
 def report(
-    paths: Annotated[list[str], typer.Argument(help="Log files or directories; - for stdin.", show_default=False)],
-    output: Annotated[str | None, typer.Option("--output", "-o", help="Where to write the page; - for stdout [default: LOG.report.html next to the log].", show_default=False)] = None,
-    dialect: Annotated[str, typer.Option("--dialect", help="Protocol dialect: auto, beta or ga.")] = "auto",
+    paths: Annotated[list[str], typer.Argument(help="Log files or directories; - for stdin.", show_default=False, metavar="LOG...")],
+    output: Annotated[str | None, typer.Option("--output", "-o", metavar="FILE", help="Where to write the page; - for stdout [default: LOG.report.html next to the log].", show_default=False)] = None,
+    dialect: Annotated[str, typer.Option("--dialect", metavar="auto|beta|ga", help="Protocol dialect.")] = "auto",
     max_line_bytes: Annotated[int | None, typer.Option("--max-line-bytes", min=1, help="Skip (and report) lines longer than this.")] = None,
 ) -> None:
     """Write one self-contained HTML report: per session a header, a turn timeline, latency,
@@ -81,7 +81,6 @@ def report(
         prices=prices,
     )
     files = collect(config)
-    page = html.render(report_view(files))
     from realtime_cli.core.safety import clean
 
     code = 0
@@ -89,6 +88,9 @@ def report(
         if fr.error is not None:
             sys.stderr.write(f"rtcheck: {clean(fr.path, 400)}: {clean(fr.error, 400)}\n")
             code = 2
+    if all(fr.error is not None for fr in files):
+        fail("nothing to report: no input could be read")
+    page = html.render(report_view(files))
     if target == STDOUT:
         sys.stdout.write(page)
         raise typer.Exit(code)

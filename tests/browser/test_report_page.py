@@ -64,11 +64,21 @@ def test_unreadable_input_is_named_in_the_page_and_exits_2(tmp_path: Path) -> No
     assert "gone.jsonl" in page and "not read" in page and "resp_Cs1dT2tYlzbxwrrEs96Dq" in page
 
 
+def test_no_readable_input_writes_nothing(tmp_path: Path) -> None:
+    proc = run(["report", str(tmp_path / "gone.jsonl")], tmp_path)
+    assert proc.returncode == 2 and "gone.jsonl" in proc.stderr and "nothing to report" in proc.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_empty_log_says_so(tmp_path: Path) -> None:
     empty = tmp_path / "empty.jsonl"
     empty.write_text("", encoding="utf-8")
     page = page_of(empty)
     assert "No session in this log" in page
+    junk = tmp_path / "junk.jsonl"
+    junk.write_text("not json\n[1, 2]\n", encoding="utf-8")
+    page = page_of(junk)
+    assert "holds no session" in page and "RT001" in page and "RT004" in page
 
 
 def test_without_jinja2_says_which_command_installs_it(tmp_path: Path) -> None:

@@ -13,8 +13,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from realtime_cli.core.diagnostics import Diagnostic, FileSummary, Severity
-from realtime_cli.core.safety import clean
-from realtime_cli.rules import catalog
 from realtime_cli.session.model import (
     NO_CLOCK,
     LatencyStats,
@@ -24,6 +22,7 @@ from realtime_cli.session.model import (
     TokenUsage,
 )
 from realtime_cli.views.html.charts import DASH, Bar, Chart, bar_chart, fmt_ms, histogram
+from realtime_cli.views.html.findings import FindingGroup, FindingRef, group_findings, text
 from realtime_cli.views.html.timeline import ServerError, build_timeline
 
 OPEN_LIMIT = 6
@@ -38,14 +37,6 @@ TEXT_LIMIT = 400
 STATUS_ORDER = ("completed", "incomplete", "cancelled", "failed", "in_progress", "unfinished")
 
 
-def text(value: str | None, limit: int = TEXT_LIMIT) -> str:
-    """Log text made safe to show: whitespace folded, control/bidi characters escaped
-    visibly (``\\u202e``), cut to ``limit`` characters. HTML escaping is the template's."""
-    if not value:
-        return ""
-    return clean(" ".join(value.split()), limit)
-
-
 @dataclass(frozen=True, slots=True)
 class FileReport:
     """One input after the single pass: its session model, validation result and the
@@ -58,25 +49,6 @@ class FileReport:
     errors: list[ServerError] = field(default_factory=list)
     error: str | None = None
     """Why the input could not be read at all (None: it was read)."""
-
-
-@dataclass(frozen=True, slots=True)
-class FindingRef:
-    code: str
-    severity: str
-    line: int
-    message: str
-    href: str | None
-    where: str
-
-
-@dataclass(slots=True)
-class FindingGroup:
-    code: str
-    name: str
-    severity: str
-    summary: str
-    items: list[FindingRef] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -156,6 +128,8 @@ class ReportView:
     lazy: bool
     unread: int = 0
     """Inputs that could not be read at all."""
+    sessionless: list[tuple[str, list[FindingGroup]]] = field(default_factory=list)
+    """(path, findings) of inputs that hold no session but have findings (e.g. nothing parsed)."""
 
 
 def said_by(r: ResponseInfo) -> str:
@@ -206,24 +180,6 @@ def _assign(diags: list[Diagnostic], sessions: list[Session]) -> dict[int, list[
     return out
 
 
-def _by_response(diags: list[Diagnostic], responses: list[ResponseInfo]) -> dict[int, list[Diagnostic]]:
-    """Findings by response position: named by ``response_id``, else the narrowest response
-    whose lines hold the finding's line."""
-    pos = {r.id: k for k, r in enumerate(responses)}
-    out: dict[int, list[Diagnostic]] = {}
-    for d in diags:
-        k = pos.get(d.response_id) if d.response_id else None
-        if k is None and d.line:
-            best = None
-            for j, r in enumerate(responses):
-                if r.first_line <= d.line <= r.last_line and (best is None or r.last_line - r.first_line < best[0]):
-                    best = (r.last_line - r.first_line, j)
-            k = best[1] if best else None
-        if k is not None:
-            out.setdefault(k, []).append(d)
-    return out
-
-
 TOKEN_KINDS = (("in-text", "input text"), ("in-audio", "input audio"), ("in-image", "input image"),
                ("in-other", "input (not split)"), ("cached", "cached input"), ("out-text", "output text"),
                ("out-audio", "output audio"), ("out-other", "output (not split)"))
@@ -250,22 +206,7 @@ def session_view(n: int, fr: FileReport, s: Session, diags: list[Diagnostic]) ->
     """Everything the template shows for one session."""
     anchor = f"s{n}"
     responses = s.responses
-    by_resp = _by_response(diags, responses)
-    refs: dict[int, list[FindingRef]] = {}
-    groups: dict[str, FindingGroup] = {}
-    for pos in by_resp:
-        refs[pos] = []
-    resp_of = {id(d): k for k, ds in by_resp.items() for d in ds}
-    for d in sorted(diags, key=lambda d: (d.code, d.line)):
-        k: int | None = resp_of.get(id(d))
-        href = f"#{anchor}-r{k + 1}" if k is not None else None
-        where = f"response {responses[k].id}" if k is not None else ("whole file" if d.line == 0 else f"line {d.line}")
-        ref = FindingRef(d.code, d.severity.label, d.line, text(d.message, 300), href, text(where, 120))
-        rule = catalog.RULES.get(d.code)
-        g = groups.setdefault(d.code, FindingGroup(d.code, rule.name if rule else "", d.severity.label, rule.summary if rule else ""))
-        g.items.append(ref)
-        if k is not None:
-            refs[k].append(ref)
+    groups, refs = group_findings(diags, anchor, responses)
     turn_of = {rid: t for t in s.turns for rid in t.response_ids}
     rows: list[Row] = []
     shown_turns: set[int] = set()
@@ -353,7 +294,7 @@ def session_view(n: int, fr: FileReport, s: Session, diags: list[Diagnostic]) ->
         timeline=build_timeline(s, [e for e in fr.errors if s.first_line <= e.line <= s.last_line], anchor),
         latency_bars=latency_bars, latency_hist=latency_hist, tokens_chart=tokens_chart, cost_chart=cost_chart,
         token_keys=[(c, label) for c, label in TOKEN_KINDS if c in used],
-        rows=rows, groups=list(groups.values()),
+        rows=rows, groups=groups,
     )
 
 
@@ -361,12 +302,15 @@ def report_view(files: list[FileReport]) -> ReportView:
     """The whole report: one view per session of every input, and the run's totals."""
     views: list[SessionView] = []
     notes: list[tuple[str, str]] = []
+    sessionless: list[tuple[str, list[FindingGroup]]] = []
     for fr in files:
         if fr.error is not None:
             notes.append((text(fr.path, 300), "not read: " + text(fr.error, 300)))
             continue
         sessions = fr.log.sessions
         notes.append((text(fr.path, 300), f"{fr.summary.events:,} events, {len(sessions)} session{'s' if len(sessions) != 1 else ''}"))
+        if not sessions and fr.diagnostics:
+            sessionless.append((text(fr.path, 300), group_findings(fr.diagnostics, f"f{len(sessionless) + 1}", [])[0]))
         by_session = _assign(fr.diagnostics, sessions)
         for i, s in enumerate(sessions):
             views.append(session_view(len(views) + 1, fr, s, by_session.get(i, [])))
@@ -390,7 +334,7 @@ def report_view(files: list[FileReport]) -> ReportView:
     title = "rtcheck report: " + (text(files[0].path, 120) if len(files) == 1 else f"{len(files)} logs")
     lazy = len(views) > OPEN_LIMIT or sum(v.responses for v in views) > OPEN_RESPONSES
     unread = sum(1 for fr in files if fr.error is not None)
-    return ReportView(title=title, files=notes, sessions=views, totals=totals, lazy=lazy, unread=unread)
+    return ReportView(title=title, files=notes, sessions=views, totals=totals, lazy=lazy, unread=unread, sessionless=sessionless)
 
 
 SEVERITIES = tuple(s.label for s in sorted(Severity, reverse=True))
