@@ -139,7 +139,8 @@ def x_axis(chart: Chart, sc: Scale, y: float, unit: str, title: str) -> None:
         x = sc(v)
         chart.add(Shape("line", x, y, x2=x, y2=y + 4, cls="axis"))
         chart.add(Shape("text", x, y + 15, text=fmt_axis(v, unit), cls="tick", anchor="middle"))
-    chart.add(Shape("text", chart.left - 8, y + 15, text=title, cls="axis-title", anchor="end"))
+    if title:
+        chart.add(Shape("text", chart.left - 8, y + 15, text=title, cls="axis-title", anchor="end"))
 
 
 def y_axis(chart: Chart, sc: Scale, unit: str, title: str) -> None:
@@ -221,7 +222,7 @@ def histogram(label: str, values: list[float], marks: tuple[tuple[str, float], .
         x0, x1 = xs(a), xs(b)
         chart.add(Shape("rect", x0 + 0.5, ys(c), w=max(x1 - x0 - 1, 0.5), h=base - ys(c), cls="hist",
                         tip=f"{fmt_ms(a)} {DASH} {fmt_ms(b)}: {c} response{'s' if c != 1 else ''}"))
-    x_axis(chart, xs, base, "ms", "latency")
+    x_axis(chart, xs, base, "ms", "")  # the ticks say ms; a title would crowd the first one
     for name, value in marks:
         x = xs(value)
         chart.add(Shape("line", x, TOP, x2=x, y2=base, cls=f"mark mark-{name}"))
