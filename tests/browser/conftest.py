@@ -30,9 +30,13 @@ def _unavailable(reason: str) -> None:
     pytest.skip(f"{reason} (these tests fail instead of skipping when CI is set)")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """One headless Chromium for the whole run (a fresh profile, no network features)."""
+    """One headless Chromium per test module (a fresh profile, no network features).
+
+    Not per session: Playwright runs a thread while it is open, and a process with a second
+    thread makes ``validate --jobs`` spawn its workers instead of forking them, which changes
+    what later tests in the same run observe."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
