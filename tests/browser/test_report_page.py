@@ -164,3 +164,20 @@ def test_wheel_ships_the_templates(tmp_path: Path) -> None:
     assets = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "realtime_cli" / "views" / "html").rglob("*")
                     if p.is_file() and p.suffix in (".j2", ".css", ".js"))
     assert len(assets) >= 5 and not [a for a in assets if a not in names]
+
+
+def test_a_turn_without_response_keeps_its_place_in_the_table() -> None:
+    from realtime_cli.core.diagnostics import FileSummary
+    from realtime_cli.session.model import LogModel, ResponseInfo, Session, Turn
+    from realtime_cli.views.html.page import FileReport, session_view
+
+    s = Session(1, "x.jsonl", "sess_1", first_line=1, last_line=30)
+    s.turns = [Turn(1, "speech", 3, transcript="hello?"), Turn(2, "text", 10, text="anyone there", response_ids=["r1"]),
+               Turn(3, "speech", 25, transcript="bye", transcription_failed="audio_unintelligible")]
+    s.responses = [ResponseInfo("r1", "x.jsonl", 1, turn_index=2, status="failed", reason="rate_limit_exceeded",
+                                first_line=12, last_line=20, done_line=20)]
+    view = session_view(1, FileReport("x.jsonl", LogModel("x.jsonl", [s]), FileSummary("x.jsonl"), []), s, [])
+    assert [(r.turn, r.status) for r in view.rows] == [("1", "no response"), ("2", "failed"), ("3", "no response")]
+    assert view.rows[1].reason == "rate_limit_exceeded" and view.rows[2].reason == "audio_unintelligible"
+    page = render(report_view([FileReport("x.jsonl", LogModel("x.jsonl", [s]), FileSummary("x.jsonl"), [])]))
+    assert page.index("hello?") < page.index("anyone there") < page.index("bye")

@@ -254,13 +254,19 @@ def session_view(n: int, fr: FileReport, s: Session, diags: list[Diagnostic]) ->
         else:
             tok_bars.append(Bar((), href))
         cost_bars.append(Bar(((r.cost_usd or 0.0, "cost"),), href))
-    for t in s.turns:  # turns that got no response still show in the table
-        if t.index not in shown_turns and not any(rid in {r.id for r in responses} for rid in t.response_ids):
+    # Turns that got no response still show in the table, in log order among the responses.
+    silent = [t for t in s.turns if t.index not in shown_turns]
+    if silent:
+        order = [(r.first_line, k) for k, r in enumerate(responses)]
+        for t in silent:
+            order.append((t.line, len(rows)))
             rows.append(Row(
                 anchor=f"{anchor}-t{t.index}", turn=str(t.index), user=text(t.transcript or t.text),
-                response_id="", said="", calls=[], status="no response", status_cls="st-none", reason=text(t.transcription_failed, 200),
-                interrupted="", latency="", latency_ms=None, tokens="", tokens_detail="", cost="", lines=str(t.line),
+                response_id="", said="", calls=[], status="no response", status_cls="st-none",
+                reason=text(t.transcription_failed, 200), interrupted="", latency="", latency_ms=None,
+                tokens="", tokens_detail="", cost="", lines=str(t.line),
             ))
+        rows = [rows[k] for _, k in sorted(order)]
     lat = s.latency
     marks = tuple((name, v) for name, v in (("p50", lat.p50), ("p95", lat.p95)) if v is not None)
     values = [v for v in s.latencies]
