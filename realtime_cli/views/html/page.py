@@ -235,6 +235,10 @@ def session_view(n: int, fr: FileReport, s: Session, diags: list[Diagnostic]) ->
             interrupted = f"interrupted ({it.reason})"
             if it.audio_heard_ms is not None:
                 interrupted += f": heard {fmt_ms(it.audio_heard_ms)} of {fmt_ms(it.audio_generated_ms)}"
+            if it.barge_in_turn is not None:
+                interrupted += f"; barge-in: turn {it.barge_in_turn}"
+                if it.produced_turn is not None:
+                    interrupted += ", answered" if it.produced_turn else ", which got no response"
         rows.append(Row(
             anchor=href[1:], turn=turn_label, user=user, response_id=text(r.id, 200), said=said,
             calls=_call_text(r), status=r.shown_status, status_cls=_status_cls(r.shown_status),
