@@ -46,6 +46,7 @@ def test_wheel_ships_every_schema(wheel: Path) -> None:
     missing = [s for s in schemas if f"realtime_cli/schemas/{s}" not in names]
     assert not missing, missing
     assert "realtime_cli/schemas.py" not in names
+    assert "realtime_cli/rules/rule_docs.toml" in names, "the rule docs (rtcheck rule, SARIF help) must ship"
     assert not any(n.startswith(("tests/", "benchmarks/")) for n in names)
 
 
@@ -62,6 +63,8 @@ def test_installed_wheel_runs_in_a_clean_venv(wheel: Path, tmp_path: Path) -> No
     proc = run([str(exe), "validate", str(broken_log(tmp_path)), "--format", "json"], cwd=tmp_path)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert '"RT101"' in proc.stdout
+    proc = run([str(exe), "rule", "RT402"], cwd=tmp_path)
+    assert proc.returncode == 0 and "### Why it matters" in proc.stdout, proc.stdout + proc.stderr
     proc = run([str(py), "-c", "import realtime_cli.engine.schema_store as s; print(s.schema_root())"], cwd=tmp_path)
     assert "site-packages" in proc.stdout, proc.stdout + proc.stderr
     proc = run([str(py), "-X", "importtime", "-c", "import realtime_cli.cli.main"], cwd=tmp_path)

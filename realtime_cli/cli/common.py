@@ -65,12 +65,13 @@ def selected_codes(file_config: Any, select: list[str] | None, ignore: list[str]
 def resolve_paths(paths: list[str] | None, file_config: Any) -> list[str]:
     """CLI paths; else stdin when piped; else the configured or discovered project logs."""
     from realtime_cli.core.config import default_log_paths
+    from realtime_cli.logs.discovery import default_roots
 
     if paths:
         return paths
     if stdin_is_piped():
         return ["-"]
-    return default_log_paths(file_config)
+    return default_roots(default_log_paths(file_config))
 
 
 def stdin_is_piped() -> bool:

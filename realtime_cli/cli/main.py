@@ -15,7 +15,7 @@ import typer
 
 from realtime_cli import __version__
 from realtime_cli.cli import inspect_commands as cli_inspect
-from realtime_cli.cli import report_command
+from realtime_cli.cli import report_command, rule_command
 from realtime_cli.cli.common import Color, fail, make_console, resolve_paths, selected_codes
 
 app = typer.Typer(
@@ -242,6 +242,7 @@ def _find_schema(name: str, dialect: str) -> str:
 
 # show / ls / stats live in cli_inspect (kept apart so that module can grow).
 cli_inspect.register(app)
+rule_command.register(app)  # `rtcheck rule CODE`: one rule's documentation
 report_command.register(app)
 
 

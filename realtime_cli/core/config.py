@@ -111,8 +111,6 @@ def prices(file_config: FileConfig) -> dict[str, dict[str, float]]:
 
 
 def default_log_paths(file_config: FileConfig) -> list[str]:
-    """What to read when no path is given: configured ``paths``, else the cwd's log files."""
-    configured = file_config.get("paths")
-    if configured:
-        return list(configured)
-    return ["."]
+    """The configured ``paths`` to read when none is given ([] when none is configured: then
+    the project's log files are discovered, see :mod:`realtime_cli.logs.discovery`)."""
+    return list(file_config.get("paths") or [])

@@ -31,12 +31,40 @@ Problem = tuple[str, str, int]
 """``(code, message, column)`` of one parse problem."""
 
 
+LARGE = 1 << 20
+"""Documents from this size on are parsed by :func:`loads_large`."""
+
+
+def loads_large(data: Any) -> Any:
+    """Parse a large document (a bytes-like object) holding it only once more, or :data:`FAILED`.
+
+    orjson (and the standard library) build a long string in a scratch buffer and then copy
+    it: a 60 MB audio line cost 120 MB beyond itself. msgspec writes it straight into the
+    result. Only a document msgspec reads *exactly as orjson would* is returned: anything it
+    rejects, and any lone-surrogate escape (orjson refuses those, msgspec keeps them as
+    unencodable text), is left to the usual path, which reports it precisely.
+    """
+    import msgspec
+
+    try:
+        value = msgspec.json.decode(data)
+    except (msgspec.DecodeError, RecursionError, ValueError):
+        return FAILED
+    if _SURROGATE_ESCAPE.search(data) is not None:
+        return FAILED
+    return value
+
+
 def parse_json(data: bytes) -> tuple[Any, str | None, str | None]:
     """Parse one JSON document. Returns ``(value, code, message)``; code None on success.
 
     On a hard failure ``value`` is None and ``code`` names the rule. A document that parses
     with a warning (NaN/Infinity, lone surrogates) returns its value *and* the warning.
     """
+    if len(data) >= LARGE:
+        value = loads_large(data)
+        if value is not FAILED:
+            return value, None, None
     value, problems = parse_slow(data)
     if problems:
         code, msg, _col = problems[0]

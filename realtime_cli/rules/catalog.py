@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from realtime_cli.core.diagnostics import Severity
+from realtime_cli.rules import docs as _docs
+from realtime_cli.rules.docs import RuleDoc
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO  # noqa: E741 - terse table below
 
@@ -22,6 +25,11 @@ class Rule:
     summary: str
     default: bool = True
     """Off-by-default rules are notes only some users want; ``--select`` turns them on."""
+
+    @property
+    def doc(self) -> RuleDoc:
+        """The long explanation (what, why, bad/good example, fix, evidence), loaded on first use."""
+        return _docs.load().get(self.code, _docs.EMPTY)
 
 
 _RULES: tuple[Rule, ...] = (
@@ -38,6 +46,7 @@ _RULES: tuple[Rule, ...] = (
     Rule("RT010", "non-standard-json", W, "A line uses NaN/Infinity or other non-standard JSON tokens."),
     Rule("RT011", "synthetic-entry", I, "A logger's own entry that is not a protocol event was skipped.", default=False),
     Rule("RT012", "binary-input", E, "An input looks like a binary file, not a JSON log."),
+    Rule("RT013", "non-utf8-encoding", I, "An input is UTF-16 or UTF-32, not UTF-8; it was decoded and checked."),
     # RT1xx: schema validation
     Rule("RT101", "schema-violation", E, "An event does not match the schema for its type and dialect."),
     Rule("RT102", "unknown-event-type", W, "An event type that neither dialect defines."),
@@ -122,3 +131,158 @@ def enabled_codes(select: Iterable[str] | None, ignore: Iterable[str] | None) ->
     chosen = expand(sel) if sel else {c for c, r in RULES.items() if r.default}
     chosen -= expand(ignore or [])
     return frozenset(chosen)
+
+
+# ---------------------------------------------------------------------- finding a rule
+
+def find(query: str) -> Rule | None:
+    """The rule a user means by ``query``: a code in any case (``rt402``) or a name (``delta-mismatch``)."""
+    q = query.strip()
+    rule = RULES.get(q.upper())
+    if rule is not None:
+        return rule
+    name = q.lower().replace("_", "-")
+    return next((r for r in RULES.values() if r.name == name), None)
+
+
+def suggest(query: str, n: int = 3) -> list[str]:
+    """Close matches for an unknown code or name, as ``CODE (name)`` strings, best first."""
+    import difflib
+
+    q = query.strip()
+    codes = difflib.get_close_matches(q.upper(), list(RULES), n=n, cutoff=0.6)
+    names = difflib.get_close_matches(q.lower(), [r.name for r in RULES.values()], n=n, cutoff=0.6)
+    by_name = {r.name: r.code for r in RULES.values()}
+    picked = list(dict.fromkeys(codes + [by_name[x] for x in names]))[:n]
+    return [f"{c} ({RULES[c].name})" for c in picked]
+
+
+# ---------------------------------------------------------------------- rendering the docs
+
+DOC_FORMAT_VERSION = 1
+"""Version of the JSON shape of ``to_dict`` (``rtcheck rule --format json``); bumped on any
+incompatible change. Fields are only ever added within a version."""
+
+
+def examples(rule: Rule) -> list[tuple[str, str, str]]:
+    """The rule's example as ``(sentence, block, language)`` steps: the failing input and how it
+    is checked, then the corrected one. ``block`` may be empty (an empty file, a missing path)."""
+    d = rule.doc
+    log = "log.jsonl.gz" if d.input == "gzip" else "log.jsonl"
+    cmd = " ".join(("rtcheck validate", *d.args, log))
+    lang = "text" if d.input == "bytes" else "jsonl"
+    steps: list[tuple[str, str, str]] = []
+    if d.input == "path":
+        steps.append((f"A path that does not exist (or cannot be read) is reported by `rtcheck validate {d.bad.strip()}`.", "", ""))
+        return steps
+    if not d.bad:
+        steps.append((f"An empty file (0 bytes, or only blank lines) is reported by `{cmd}`.", "", ""))
+    elif d.input == "gzip":
+        steps.append((f"These lines, gzip-compressed into `{log}` and then cut short (as a partial download or a killed "
+                      f"writer leaves them), are reported by `{cmd}`:", d.bad, lang))
+    elif d.input == "utf16":
+        steps.append((f"These lines, saved as UTF-16 LE with a byte-order mark (as Windows PowerShell 5's `>` "
+                      f"saves text), are reported by `{cmd}`:", d.bad, lang))
+    elif d.repeat:
+        steps.append((f"A log of this line repeated {d.repeat:,} times (`{{i}}` counting 1, 2, 3, ...) is reported by "
+                      f"`{cmd}`:", d.bad, lang))
+    else:
+        raw = " (`\\xNN` stands for one raw byte)" if d.input == "bytes" else ""
+        steps.append((f"A log with these lines{raw} is reported by `{cmd}`:", d.bad, lang))
+    if d.good:
+        if d.input == "gzip":
+            sentence = "The same lines, compressed whole, are not reported:"
+        elif d.input == "utf16":
+            sentence = "The same lines saved as UTF-8 are not reported:"
+        elif d.repeat:
+            sentence = f"These lines, repeated {d.repeat:,} times the same way, are not reported:"
+        else:
+            sentence = "The corrected log is not reported:"
+        steps.append((sentence, d.good, lang))
+    return steps
+
+
+def full_description(rule: Rule) -> str:
+    """What the rule checks and why it matters, as plain text (SARIF ``fullDescription``)."""
+    d = rule.doc
+    parts = [p for p in (d.what, d.why) if p]
+    return "\n\n".join(parts) if parts else rule.summary
+
+
+def _sections(rule: Rule) -> list[tuple[str, str]]:
+    d = rule.doc
+    return [(title, text) for title, text in (
+        ("What it checks", d.what), ("Why it matters", d.why), ("How to fix it", d.fix), ("Evidence", d.evidence),
+    ) if text]
+
+
+def _header(rule: Rule) -> str:
+    default = "on by default" if rule.default else f"off by default (turn it on with --select {rule.code})"
+    return f"{rule.severity.label}, {default}"
+
+
+def help_text(rule: Rule) -> str:
+    """Everything about the rule as plain text: SARIF ``help.text``."""
+    out = [f"{rule.code} {rule.name} ({_header(rule)})", "", rule.summary]
+    sections = _sections(rule)
+    for title, text in sections[:2]:
+        out += ["", title + ":", text]
+    steps = examples(rule)
+    if steps:
+        out += ["", "Example:"]
+    for sentence, block, _lang in steps:
+        out += ["", sentence]
+        if block:
+            out += ["", _indent(block)]
+    for title, text in sections[2:]:
+        out += ["", title + ":", text]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def help_markdown(rule: Rule, level: int = 2) -> str:
+    """Everything about the rule as Markdown: SARIF ``help.markdown``, ``rtcheck rule`` and
+    ``docs/rules.md``. ``level``: the heading level of the rule's own title."""
+    h, sub = "#" * level, "#" * (level + 1)
+    out = [f"{h} {rule.code} {rule.name}", "", f"*{_header(rule)}*", "", rule.summary]
+    sections = _sections(rule)
+    for title, text in sections[:2]:
+        out += ["", f"{sub} {title}", "", text]
+    steps = examples(rule)
+    if steps:
+        out += ["", f"{sub} Example"]
+    for sentence, block, lang in steps:
+        out += ["", sentence]
+        if block:
+            out += ["", _fence(block, lang)]
+    for title, text in sections[2:]:
+        out += ["", f"{sub} {title}", "", text]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def to_dict(rule: Rule) -> dict[str, Any]:
+    """The rule and its documentation as JSON-ready data (shape version ``DOC_FORMAT_VERSION``)."""
+    d = rule.doc
+    return {
+        "version": DOC_FORMAT_VERSION,
+        "code": rule.code,
+        "name": rule.name,
+        "severity": rule.severity.label,
+        "default": rule.default,
+        "summary": rule.summary,
+        "what": d.what,
+        "why": d.why,
+        "example": {"input": d.input, "args": list(d.args), "repeat": d.repeat, "bad": d.bad, "good": d.good},
+        "fix": d.fix,
+        "evidence": d.evidence,
+    }
+
+
+def _indent(block: str) -> str:
+    return "\n".join("    " + ln if ln else "" for ln in block.rstrip("\n").split("\n"))
+
+
+def _fence(block: str, lang: str) -> str:
+    ticks = "```"
+    while ticks in block:
+        ticks += "`"
+    return f"{ticks}{lang}\n{block.rstrip(chr(10))}\n{ticks}"

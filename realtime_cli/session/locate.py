@@ -25,6 +25,7 @@ from realtime_cli.logs.loader import (
     DEFAULT_MAX_LINE_BYTES,
     ParseFailure,
     Record,
+    byte_searchable,
     iter_file,
     line_runs,
     unwrap,
@@ -69,18 +70,9 @@ class FileHits:
 
 
 def mappable(path: str) -> bool:
-    """True for a plain, non-empty JSONL file (not stdin, gzip or a JSON-array file)."""
-    if path == "-" or path.endswith(".gz"):
-        return False
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(4096)
-    except OSError:
-        return False
-    if not head or head[:2] == b"\x1f\x8b":
-        return False
-    body = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
-    return not body.lstrip().startswith(b"[")
+    """True for a plain, non-empty UTF-8 JSONL file (not stdin, gzip, a JSON-array file or a
+    UTF-16/UTF-32 one): :func:`realtime_cli.logs.loader.byte_searchable`."""
+    return byte_searchable(path)
 
 
 def _matches(rid: str, query: str) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import json
 import struct
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -104,7 +105,44 @@ def cases() -> dict[str, tuple[bytes, dict[str, object]]]:
     crc = struct.unpack("<I", good_gz[-8:-4])[0] ^ 0xFFFFFFFF
     add("corrupt_crc.jsonl.gz", good_gz[:-8] + struct.pack("<I", crc) + good_gz[-4:], 1, 2, {})
     add("not_gzip.jsonl.gz", b"this is not gzip\n" + d + b"\n", 1, None, {1: ["RT007"]})
+    _encodings(add, d)
+    _arrays(add, d)
     return out
+
+
+Add = Callable[[str, bytes, int, "int | None", dict[int, list[str]]], None]
+
+
+def _encodings(add: Add, d: bytes) -> None:
+    """UTF-16/32 logs (Windows PowerShell 5's ``>`` writes UTF-16 LE with a BOM): decoded,
+    checked, one RT013 note; line numbers stay physical (CRLF too)."""
+    text = (GOOD + b"\r\n" + d + b"\r\n").decode()
+    add("utf16le_bom_crlf.jsonl", b"\xff\xfe" + text.encode("utf-16-le"), 1, 2, {1: ["RT013"]})
+    add("utf16be_bom.jsonl", b"\xfe\xff" + (GOOD + b"\n" + d + b"\n").decode().encode("utf-16-be"), 1, 2, {1: ["RT013"]})
+    add("utf32le_bom.jsonl", (GOOD + b"\n" + d + b"\n").decode().encode("utf-32"), 1, 2, {1: ["RT013"]})
+    add("utf16le_no_bom.jsonl", (GOOD + b"\n\n" + d + b"\n").decode().encode("utf-16-le"), 1, 3, {1: ["RT013"]})
+    add("utf16le.jsonl.gz", gzip.compress(b"\xff\xfe" + text.encode("utf-16-le"), mtime=0), 1, 2, {1: ["RT013"]})
+    # A lone surrogate in the UTF-16 data: that line is not text (RT002); the others are checked.
+    bad = b"\xff\xfe" + (GOOD + b"\n").decode().encode("utf-16-le") + b'{\x00"\x00\x00\xd8}\x00\n\x00' + (d + b"\n").decode().encode("utf-16-le")
+    add("utf16le_lone_surrogate.jsonl", bad, 1, 3, {1: ["RT013"], 2: ["RT002"]})
+
+
+def _arrays(add: Add, d: bytes) -> None:
+    """JSON-array logs, streamed element by element; each element keeps its physical line."""
+    add("array_one_line.json", b"[" + GOOD + b", " + d + b"]", 1, 1, {})
+    add("array_pretty.json", json.dumps([json.loads(GOOD), json.loads(d)], indent=2).encode() + b"\n", 1, 8, {})
+    add("array_bom_crlf.json", b"\xef\xbb\xbf[\r\n" + GOOD + b",\r\n" + d + b"\r\n]\r\n", 1, 3, {})
+    add("array_truncated.json", b"[\n" + GOOD + b",\n" + d + b",\n" + GOOD[:30], 1, 3, {4: ["RT001"]})
+    add("array_trailing_garbage.json", b"[\n" + d + b"\n]\nThat was the log.\n", 1, 2, {4: ["RT001"]})
+    add("array_of_batches.json", b"[[" + GOOD + b"],\n [" + d + b", 42]]\n", 1, 2, {2: ["RT004"]})
+    add("array_batch_lines.json", b"[" + GOOD + b"]\n[" + d + b"]\n", 1, 2, {})
+    add("array_not_objects.json", b'[1, "two", null,\n' + d + b"]", 1, 2, {1: ["RT004"]})
+    add("array_missing_commas.json", b"[\n" + GOOD + b"\n" + d + b",,\n]", 1, 3, {3: ["RT001"]})
+    add("array_empty.json", b"[ ]\n", 0, None, {0: ["RT008"]})
+    env = [{"time": "2025-01-01T00:00:00Z", "source": "server", "event": json.loads(e)} for e in (GOOD, d)]
+    add("array_of_envelopes.json", json.dumps(env, indent=1).encode(), 1, 12, {})  # where its element starts
+    full = gzip.compress(b"[" + b",\n".join([GOOD, d] + [GOOD] * 300) + b"]\n", mtime=0)
+    add("array_truncated.json.gz", full[: len(full) - 60], 1, 2, {})
 
 
 def main() -> None:

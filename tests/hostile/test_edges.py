@@ -3,6 +3,7 @@ missing and unreadable paths, closed stdin, pipes that close early, Ctrl-C, the 
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import signal
@@ -123,20 +124,40 @@ def test_defects_before_a_missing_file_are_reported_and_exit_is_2(tmp_path: Path
 
 
 def test_fifo_and_dangling_symlink_in_a_directory(tmp_path: Path, run_cli: RunCli) -> None:
-    """Inside a directory, a FIFO would block the run forever and a dangling link cannot be
-    opened: both are reported (RT006, exit 2) and every other file is still checked."""
+    """Inside a directory, a FIFO (or socket) is not a log and would block the run forever:
+    skipped quietly. A dangling link or a symlink loop named like a log stands for a log that
+    cannot be read: reported (RT006, exit 2), with the right reason. Every other file is checked."""
     d = tmp_path / "logs"
     d.mkdir()
     (d / "a_good.jsonl").write_bytes(GOOD + b"\n" + defect() + b"\n")
     os.mkfifo(d / "b_fifo.jsonl")
     (d / "c_dangling.jsonl").symlink_to(d / "nowhere.jsonl")
     (d / "d_good.jsonl").write_bytes(defect() + b"\n")
+    (d / "e_loop.jsonl").symlink_to(d / "e_loop.jsonl")
     code, out, _ = run_cli("validate", "--format", "json", str(d))
     assert code == 2
     diags = json.loads(out)["diagnostics"]
     by_file = {(Path(x["path"]).name, x["code"]) for x in diags}
-    assert {("a_good.jsonl", "RT101"), ("d_good.jsonl", "RT101"), ("b_fifo.jsonl", "RT006"), ("c_dangling.jsonl", "RT006")} <= by_file
-    assert any("not a regular file" in x["message"] for x in diags)
+    assert {("a_good.jsonl", "RT101"), ("d_good.jsonl", "RT101"), ("c_dangling.jsonl", "RT006"), ("e_loop.jsonl", "RT006")} <= by_file
+    assert not any(Path(x["path"]).name == "b_fifo.jsonl" for x in diags)
+    messages = {Path(x["path"]).name: x["message"] for x in diags if x["code"] == "RT006"}
+    assert "dangling symbolic link" in messages["c_dangling.jsonl"]
+    assert "symbolic link loop" in messages["e_loop.jsonl"]
+
+
+@pytest.mark.parametrize("how", ["loop", "dangling", "missing"])
+def test_named_path_that_cannot_be_reached_says_why(tmp_path: Path, run_cli: RunCli, how: str) -> None:
+    """A symlink loop named on the command line is not "no such file or directory"."""
+    p = tmp_path / "x.jsonl"
+    if how == "loop":
+        p.symlink_to(p)
+    elif how == "dangling":
+        p.symlink_to(tmp_path / "gone.jsonl")
+    code, out, _ = run_cli("validate", "--format", "json", str(p))
+    assert code == 2
+    (diag,) = json.loads(out)["diagnostics"]
+    expected = {"loop": "symbolic link loop", "dangling": "dangling symbolic link", "missing": "no such file"}[how]
+    assert diag["code"] == "RT006" and expected in diag["message"], diag
 
 
 def test_permission_denied_file(tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -146,7 +167,7 @@ def test_permission_denied_file(tmp_path: Path, run_cli: RunCli, monkeypatch: py
     simulated at the loader's one ``open`` call: the handling under test is rtcheck's."""
     import builtins
 
-    from realtime_cli.logs import loader
+    from realtime_cli.logs import streams
 
     locked = tmp_path / "locked.jsonl"
     locked.write_bytes(GOOD + b"\n")
@@ -158,7 +179,7 @@ def test_permission_denied_file(tmp_path: Path, run_cli: RunCli, monkeypatch: py
             raise PermissionError(13, "Permission denied", str(path))
         return builtins.open(path, *args, **kwargs)
 
-    monkeypatch.setattr(loader, "open", refusing_open, raising=False)
+    monkeypatch.setattr(streams, "open", refusing_open, raising=False)
     code, out, _ = run_cli("validate", "--format", "json", str(locked), str(other))
     assert code == 2
     diags = json.loads(out)["diagnostics"]
@@ -277,3 +298,33 @@ def test_non_utf8_file_name_in_every_format(tmp_path: Path, run_cli: RunCli) -> 
         else:
             assert_terminal_safe(out)
             assert "caf\\udce9.jsonl" in out  # shown escaped, not dropped
+
+
+def test_a_log_named_twice_is_checked_once(tmp_path: Path, run_cli: RunCli) -> None:
+    """Named twice, through its directory, and through a symlink: one file, one finding."""
+    d = tmp_path / "logs"
+    d.mkdir()
+    (d / "a.jsonl").write_bytes(defect() + b"\n")
+    (tmp_path / "link.jsonl").symlink_to(d / "a.jsonl")
+    code, out, _ = run_cli("validate", "--format", "json", str(d / "a.jsonl"), str(d), str(tmp_path / "link.jsonl"), str(d / "a.jsonl"))
+    assert code == 1
+    data = json.loads(out)
+    assert [(Path(x["path"]).name, x["code"]) for x in data["diagnostics"]] == [("a.jsonl", "RT101")]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32-be"])
+def test_show_and_ls_read_a_utf16_log_like_its_utf8_twin(tmp_path: Path, run_cli: RunCli, encoding: str) -> None:
+    """A PowerShell-written copy of a session (UTF-16 with a BOM, CRLF) answers `show` and
+    `ls` as the UTF-8 original does when streamed (its bytes cannot be searched for the id)."""
+    src = Path(__file__).resolve().parents[2] / "examples" / "ga_session.jsonl"
+    text = src.read_bytes().decode()
+    utf8 = tmp_path / "ga.jsonl.gz"
+    utf8.write_bytes(gzip.compress(text.encode()))
+    twin = tmp_path / "ga16.jsonl"
+    data = text.replace("\n", "\r\n")
+    twin.write_bytes(data.encode(encoding) if encoding == "utf-16" else b"\x00\x00\xfe\xff" + data.encode(encoding))
+    for cmd in (("show", "last"), ("ls",)):
+        code8, out8, _ = run_cli(*cmd, "--format", "json", str(utf8))
+        code16, out16, _ = run_cli(*cmd, "--format", "json", str(twin))
+        assert code8 == code16 == 0
+        assert out16.replace(str(twin), str(utf8)) == out8

@@ -91,8 +91,9 @@ def test_binary_start_reports_once_and_keeps_events(tmp_path: Path) -> None:
 
 
 def test_broken_one_line_array_does_not_swallow_the_file(tmp_path: Path) -> None:
+    # The batch [1,2] holds no event (RT004 for each); the stray "]" is reported; line 2 is read.
     items = _items(tmp_path, b"[[1,2]]]\n" + EV + b"\n")
-    assert [i[:2] for i in items] == [("RT001", 1), ("rec", 2)]
+    assert [i[:2] for i in items] == [("RT004", 1), ("RT004", 1), ("RT001", 1), ("rec", 2)]
 
 
 def test_json_array_file_keeps_physical_lines(tmp_path: Path) -> None:
@@ -123,16 +124,58 @@ def test_unwrap_event_id_without_type_is_an_event() -> None:
     assert ev is None and env == "unknown" and problem
 
 
-def test_discover_reports_fifos_and_dangling_links(tmp_path: Path) -> None:
+def test_discover_skips_fifos_and_reports_dangling_links(tmp_path: Path) -> None:
     (tmp_path / "a.jsonl").write_bytes(EV)
     os.mkfifo(tmp_path / "b.jsonl")
     (tmp_path / "c.jsonl").symlink_to(tmp_path / "none")
     (tmp_path / "notes.txt").write_text("ignored")
     found = [(Path(p).name, err is None) for p, err in discover([str(tmp_path), str(tmp_path / "zz")])]
-    assert found == [("a.jsonl", True), ("b.jsonl", False), ("c.jsonl", False), ("zz", False)]
+    # The FIFO is not a log: skipped quietly. The dangling link stands for a log: reported.
+    assert found == [("a.jsonl", True), ("c.jsonl", False), ("zz", False)]
 
 
 def test_closed_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("sys.stdin", None)
     (item,) = list(iter_file("-"))
     assert isinstance(item, ParseFailure) and item.code == "RT006" and "closed" in item.message
+
+
+def test_a_batch_line_in_a_jsonl_log_is_read_as_records(tmp_path: Path) -> None:
+    data = EV + b"\n[" + EV + b"," + EV + b"]\n[1, " + EV + b"]\n[]\n"
+    assert [i[:2] for i in _items(tmp_path, data)] == [("rec", 1), ("rec", 2), ("rec", 2), ("RT004", 3), ("RT004", 4)]
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (b"\xff\xfe{\x00", ("utf-16-le", 2)), (b"\xfe\xff\x00{", ("utf-16-be", 2)),
+        (b"\xff\xfe\x00\x00", ("utf-32-le", 4)), (b"\x00\x00\xfe\xff", ("utf-32-be", 4)),
+        (b"{\x00\"\x00", ("utf-16-le", 0)), (b"\x00[\x00\n", ("utf-16-be", 0)),
+        (b"{\x00\x00\x00", ("utf-32-le", 0)), (b"\x00\x00\x00[", ("utf-32-be", 0)),
+        (b"\xef\xbb\xbf{", None), (b'{"a"', None), (b"\x89PNG", None), (b"\x00\x00\x00\x00", None), (b"{\x00", None),
+    ],
+)
+def test_sniff_encoding(head: bytes, expected: tuple[str, int] | None) -> None:
+    from realtime_cli.logs.streams import sniff_encoding
+
+    found = sniff_encoding(head)
+    assert (found[:2] if found else None) == expected
+
+
+def test_utf16_damage_is_reported_on_its_line(tmp_path: Path) -> None:
+    body = (EV + b"\n" + EV + b"\n").decode().encode("utf-16-le")
+    lone = '{"type":"\ud800"}\n'.encode("utf-16-le", "surrogatepass")
+    items = _items(tmp_path, b"\xff\xfe" + body + lone + b"{")  # and an odd trailing byte
+    assert [i[:2] for i in items] == [("RT013", 1), ("rec", 1), ("rec", 2), ("RT002", 3), ("RT002", 4)]
+
+
+@pytest.mark.parametrize("element", [b'{"type":"x.y","event_id":"e","pad":"' + b"z" * 5000 + b'"}', b'"' + b"z" * 5000 + b'"', b"1" * 5000])
+@pytest.mark.parametrize("chunk", [256, 1 << 20])  # the element spans many reads, or is in one
+def test_an_array_element_over_the_limit_is_drained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, element: bytes, chunk: int) -> None:
+    from realtime_cli.logs import arrays
+
+    monkeypatch.setattr(arrays, "_CHUNK", chunk)
+    data = b"[" + EV + b", " + element + b",\n" + EV + b"]"
+    items = _items(tmp_path, data, max_line_bytes=1000)
+    assert [i[:2] for i in items] == [("rec", 1), ("RT003", 1), ("rec", 2)]
+    assert f"array element is {len(element)} bytes" in items[1][2]
