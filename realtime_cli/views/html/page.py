@@ -12,7 +12,7 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field
 
-from realtime_cli.core.diagnostics import Diagnostic, FileSummary, Severity
+from realtime_cli.core.diagnostics import Diagnostic, FileSummary
 from realtime_cli.session.model import (
     NO_CLOCK,
     LatencyStats,
@@ -345,6 +345,3 @@ def report_view(files: list[FileReport]) -> ReportView:
     lazy = len(views) > OPEN_LIMIT or sum(v.responses for v in views) > OPEN_RESPONSES
     unread = sum(1 for fr in files if fr.error is not None)
     return ReportView(title=title, files=notes, sessions=views, totals=totals, lazy=lazy, unread=unread, sessionless=sessionless)
-
-
-SEVERITIES = tuple(s.label for s in sorted(Severity, reverse=True))
