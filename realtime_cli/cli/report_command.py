@@ -41,7 +41,7 @@ def _same_file(a: str, b: str) -> bool:
 def report(
     paths: Annotated[list[str], typer.Argument(help="Log files or directories; - for stdin.", show_default=False, metavar="LOG...")],
     output: Annotated[str | None, typer.Option("--output", "-o", metavar="FILE", help="Where to write the page; - for stdout [default: LOG.report.html next to the log].", show_default=False)] = None,
-    dialect: Annotated[str, typer.Option("--dialect", metavar="auto|beta|ga", help="Protocol dialect.")] = "auto",
+    dialect: Annotated[str | None, typer.Option("--dialect", metavar="auto|beta|ga", help="Protocol dialect [default: auto, or [tool.rtcheck] dialect].", show_default=False)] = None,
     max_line_bytes: Annotated[int | None, typer.Option("--max-line-bytes", min=1, help="Skip (and report) lines longer than this.")] = None,
 ) -> None:
     """Write one self-contained HTML report: per session a header, a turn timeline, latency,
@@ -51,8 +51,6 @@ def report(
     missing = html.missing_dependency()
     if missing is not None:
         fail(f"`rtcheck report` needs {missing}, which is not installed; install it with: {html.INSTALL_HINT}")
-    if dialect not in ("auto", "beta", "ga"):
-        fail(f"unknown dialect {dialect!r} (choose auto, beta or ga)")
     if STDOUT in paths and output is None:
         fail("the log comes from stdin: say where the report goes with -o FILE (or -o - for stdout)")
     from realtime_cli.cli.common import selected_codes
@@ -68,6 +66,9 @@ def report(
         prices = price_table(cfgmod.prices(fc))
     except (cfgmod.ConfigError, OSError, ValueError) as exc:
         fail(str(exc))
+    dialect = dialect or fc.get("dialect", "auto")
+    if dialect not in ("auto", "beta", "ga"):
+        fail(f"unknown dialect {dialect!r} (choose auto, beta or ga)")
     target = output or default_output(paths)
     if target != STDOUT:
         for p in paths:
