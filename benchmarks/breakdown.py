@@ -2,11 +2,15 @@
 
     python benchmarks/breakdown.py benchmarks/data/ga-text-50mb-s1.jsonl [--repeat 5]
 
-Each line adds one layer to the one before and prints the best of ``--repeat`` runs:
-orjson per line; the loader's line loop (records); + the jsonschema-rs ``is_valid`` of each
-event's schema; + the engine's bookkeeping (dialect, dispatch, audio digest) without the
-consistency rules; the full ``validate_file``. Pin it to one core (``taskset -c 1``) for
-numbers comparable with ``run.py``.
+Each line adds one layer to the one before and prints the best of ``--repeat`` runs (CPU
+time of this process, which other load on a shared machine disturbs less than wall time):
+orjson per line; the loader's line loop (records); + each event's fast verdict (msgspec
+Structs generated from the schemas where they are exact, jsonschema-rs for the rest; the
+line says how many events each engine decided); + the engine's bookkeeping (dialect,
+dispatch, audio digest) without the consistency rules; then each rule family alone on top of
+that; the full run through the loader (general path); and ``validate_file`` as the CLI runs
+it (the msgspec shortest path for deltas, see realtime_cli/engine/fastread.py). Pin it to one
+core (``taskset -c 1``) for numbers comparable with ``run.py``.
 """
 
 from __future__ import annotations
@@ -24,18 +28,20 @@ if str(ROOT) not in sys.path:
 
 import orjson  # noqa: E402
 
-from realtime_cli.engine import validate as v  # noqa: E402
+from realtime_cli.engine import filecheck as v  # noqa: E402
+from realtime_cli.engine import verdicts  # noqa: E402
 from realtime_cli.logs import dialect as dl  # noqa: E402
 from realtime_cli.logs import loader  # noqa: E402
+from realtime_cli.rules import lifecycle, refs, session, structure, usage  # noqa: E402
 
 
 def best(fn: Callable[[], Any], repeat: int) -> float:
     """The fastest of ``repeat`` runs of ``fn``, in seconds."""
     times = []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started = time.process_time()
         fn()
-        times.append(time.perf_counter() - started)
+        times.append(time.process_time() - started)
     return min(times)
 
 
@@ -69,6 +75,8 @@ def main() -> None:
 
     dialect = detect()
 
+    engines: dict[str, int] = {}
+
     def loader_is_valid() -> None:
         get = v._VALIDATORS.get
         for item in loader.iter_file(path):
@@ -78,29 +86,45 @@ def main() -> None:
                 if found is not None:
                     found[1].is_valid(ev)
 
-    # Only the schema-level codes: no rule family is built (ConsistencyChecker._build).
-    schema_only = v.Config(enabled=frozenset(c for c in v.Config().enabled if c < "RT300" and c != "RT202"))
+    for item in loader.iter_file(path):
+        if type(item) is loader.Record and isinstance(item.event.get("type"), str):
+            name = verdicts.engine_of(dialect, item.event["type"])
+            engines[name] = engines.get(name, 0) + 1
 
-    def engine_without_rules() -> None:
-        v.validate_file(path, schema_only)
+    # Only the schema-level codes: no rule family is built (ConsistencyChecker._build).
+    base_codes = frozenset(c for c in v.Config().enabled if c < "RT300" and c != "RT202")
+    schema_only = v.Config(enabled=base_codes)
+
+    def general(config: v.Config) -> Callable[[], Any]:
+        return lambda: v.validate_stream(path, loader.iter_file(path), config)
 
     def full() -> None:
         v.validate_file(path, v.Config())
 
     full()  # compile every validator before timing
+    decided = ", ".join(f"{n:,} by {e}" for e, n in sorted(engines.items()))
+    print(f"{path}: {events:,} events, dialect {dialect}; verdicts: {decided}")
     prev = 0.0
-    print(f"{path}: {events:,} events, dialect {dialect}")
     for name, fn in (
         ("parse-only (orjson per line)", parse_only),
         ("loader line loop -> records", loader_only),
-        ("+ jsonschema-rs is_valid", loader_is_valid),
-        ("+ engine bookkeeping (no rules)", engine_without_rules),
-        ("+ consistency rules = validate_file", full),
+        ("+ fast verdicts (msgspec / jsonschema-rs)", loader_is_valid),
+        ("+ engine bookkeeping (no rules)", general(schema_only)),
     ):
         t = best(fn, args.repeat)
         step = "" if name.startswith("parse") else f"  (+{(t - prev) * 1e6 / events:.2f} us/event)"
-        print(f"{name:38s} {t:6.3f} s  {t * 1e6 / events:5.2f} us/event{step}")
+        print(f"{name:44s} {t:6.3f} s  {t * 1e6 / events:5.2f} us/event{step}")
         prev = t
+    no_rules = prev
+    for family, codes in (("lifecycle", lifecycle.CODES), ("structure", structure.CODES), ("usage", usage.CODES),
+                          ("refs", refs.CODES), ("session", session.CODES)):
+        t = best(general(v.Config(enabled=base_codes | frozenset(codes))), args.repeat)
+        print(f"{'  rules: ' + family + ' alone':44s} {t:6.3f} s  {t * 1e6 / events:5.2f} us/event"
+              f"  (+{(t - no_rules) * 1e6 / events:.2f} us/event)")
+    for name, fn in (("all rules, general path (loader, dicts)", general(v.Config())),
+                     ("validate_file (msgspec shortest path)", full)):
+        t = best(fn, args.repeat)
+        print(f"{name:44s} {t:6.3f} s  {t * 1e6 / events:5.2f} us/event  (+{(t - no_rules) * 1e6 / events:.2f} us/event)")
 
 
 if __name__ == "__main__":

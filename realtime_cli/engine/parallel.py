@@ -7,7 +7,7 @@ schema validators of *both* dialects on each event (the file's dialect is decide
 process, from the first strong signal anywhere in the file). They send back the records with
 the verdicts, dropping base64 payloads that are valid (``audio_bytes`` keeps their length), and
 the main process feeds them, in order and with file-wide line numbers and offsets, to the same
-:class:`~realtime_cli.engine.validate.FileValidator` as ``--jobs 1``: the output is identical.
+:class:`~realtime_cli.engine.filecheck.FileValidator` as ``--jobs 1``: the output is identical.
 
 Inputs that cannot be split (gzip, stdin, JSON-array files, files that start like binary) are
 validated whole, in a worker when several inputs are given. Workers are forked on Linux when
@@ -149,7 +149,7 @@ def _chunk_task(
     (a few times cheaper to load in the main process than pickled objects), or with pickle
     when a value orjson cannot write (an integer beyond 64 bits) is in the range.
     """
-    from realtime_cli.engine.validate import precheck
+    from realtime_cli.engine.filecheck import precheck
 
     with open(path, "rb") as f:
         f.seek(start)
@@ -178,14 +178,14 @@ def _chunk_task(
 
 def _file_task(path: str, config: Any) -> Outcome:
     """Worker: validate one whole input."""
-    from realtime_cli.engine.validate import validate_file
+    from realtime_cli.engine.filecheck import validate_file
 
     return validate_file(path, config)
 
 
 def _split_file(pool: Any, jobs: int, path: str, config: Any, progress: Any = None) -> Outcome:
+    from realtime_cli.engine.filecheck import FileValidator
     from realtime_cli.engine.split import early_signal
-    from realtime_cli.engine.validate import FileValidator
 
     fv = FileValidator(path, config)
     signal = None if fv.dialect else early_signal(path, config)
@@ -228,8 +228,8 @@ def _split_file(pool: Any, jobs: int, path: str, config: Any, progress: Any = No
 
 
 def iter_inputs_parallel(paths: list[str], config: Any, progress: Any = None) -> Iterator[Outcome]:
-    """Like :func:`realtime_cli.engine.validate.iter_inputs`, with ``config.jobs`` workers; same order."""
-    from realtime_cli.engine.validate import iter_inputs, unreadable
+    """Like :func:`realtime_cli.engine.filecheck.iter_inputs`, with ``config.jobs`` workers; same order."""
+    from realtime_cli.engine.filecheck import iter_inputs, unreadable
 
     jobs = effective_jobs(config.jobs)
     found = list(loader.discover(paths))

@@ -39,6 +39,7 @@ from typing import Any
 import orjson
 
 from realtime_cli.core.diagnostics import Diagnostic, FileSummary
+from realtime_cli.engine.collector import cap_merge
 from realtime_cli.logs import loader
 from realtime_cli.logs.loader import Record
 
@@ -127,7 +128,7 @@ def early_signal(path: str, config: Any) -> tuple[str, int] | None:
     scan stops well before that buffer could fill, so a signal found here is the one the
     engine uses. None: no early signal (such a file is not split).
     """
-    from realtime_cli.engine.validate import AUDIO_FIELDS, audio_length
+    from realtime_cli.engine.filecheck import AUDIO_FIELDS, audio_length
     from realtime_cli.logs import dialect as dl
 
     records = weight = 0
@@ -161,7 +162,7 @@ def range_task(path: str, start: int, end: int, first_line: int, config: Any, si
     the dialect the sequential pass decided (``signal``), as it would be at that line. The
     range is streamed from the file: memory does not grow with its size.
     """
-    from realtime_cli.engine.validate import FileValidator
+    from realtime_cli.engine.filecheck import FileValidator
 
     fv = FileValidator(path, config)
     if start > 0 and signal is not None and fv.dialect is None:
@@ -172,9 +173,10 @@ def range_task(path: str, start: int, end: int, first_line: int, config: Any, si
         f.seek(start)
         stream = io.BufferedReader(_Limited(f, end - start), buffer_size=1 << 20)
         fv.consume(loader._iter_stream(path, stream, config.max_line_bytes, lineno=before, offset=start, tally=tally))
-    summary, diags = fv.finish()
+    summary, _sorted = fv.finish()
+    # In emission order, as the per-code cap is applied again across ranges (collector.cap_merge).
     # "empty input" is about the whole file, which is not empty here.
-    diags = [d for d in diags if d.code != "RT008" or d.line != 0]
+    diags = [d for d in fv.out.diagnostics if d.code != "RT008" or d.line != 0]
     # A range starts with a "{" line (a session start, or the file's first line: see
     # parallel.splittable), never a JSON array, so the loader read it line by line to its end.
     return summary, diags, fv.response_ids, tally[0] - before, fv.out.cites_lines
@@ -237,18 +239,22 @@ def merge(path: str, parts: list[Any]) -> Outcome:
     summary.dialect = parts[0][0].dialect
     ids: set[str] = set()
     seen: set[Any] = set()
-    diags: list[Diagnostic] = []
+    capped: list[tuple[list[Diagnostic], dict[str, int]]] = []
     for part_summary, part_diags, part_ids in parts:
         summary.events += part_summary.events
         summary.readable = summary.readable and part_summary.readable
         ids |= part_ids
-        for d in part_diags:  # each range's diagnostics are sorted: the first is the earliest
+        kept = []
+        # In emission order; a once-per-input code is emitted at most once per range.
+        for d in part_diags:
             key = d.code if d.code in ONCE_PER_INPUT else (d.code, d.message) if d.code == "RT103" else None
             if key in seen:
                 continue
             if key is not None:
                 seen.add(key)
-            diags.append(d)
+            kept.append(d)
+        capped.append((kept, part_summary.elided))
+    diags, summary.elided = cap_merge(capped)
     summary.responses = len(ids)
     diags.sort(key=Diagnostic.sort_key)
     return summary, diags

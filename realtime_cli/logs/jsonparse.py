@@ -111,7 +111,9 @@ def parse_slow(data: bytes | bytearray) -> tuple[Any, list[Problem]]:
     except json.JSONDecodeError as exc:
         near = text[exc.pos : exc.pos + 24].strip()
         where = f" near {_snippet(near)}" if near else " (the line ends early)"
-        return FAILED, [("RT001", f"invalid JSON: {exc.msg} at column {exc.colno}{where}", exc.colno)]
+        # json's messages for strings end in "at" ("Unterminated string starting at"): no "at at".
+        what = exc.msg.removesuffix(" at")
+        return FAILED, [("RT001", f"invalid JSON: {what} at column {exc.colno}{where}", exc.colno)]
     except RecursionError:
         return FAILED, [("RT001", f"invalid JSON: nested deeper than {MAX_DEPTH} levels", ocol)]
     except ValueError as exc:  # e.g. an integer of more than 4300 digits

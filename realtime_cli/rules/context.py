@@ -49,6 +49,7 @@ class Context:
         "first_server_line",
         "out",
         "started",
+        "unreadable",
     )
 
     def __init__(self, out: Collector) -> None:
@@ -61,6 +62,9 @@ class Context:
         self._mid_reported = False
         self._cut_reported = False
         self._limit_reported = False
+        # The last line that held no readable event (bad JSON, no `type`, not an object): an
+        # event lost there may explain a later gap, which rules then do not report again.
+        self.unreadable = 0
 
     @property
     def full(self) -> bool:

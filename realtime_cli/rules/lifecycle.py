@@ -59,12 +59,19 @@ _STATUSES = frozenset({"completed", "cancelled", "failed", "incomplete", "in_pro
 class _Open:
     """A response between response.created and response.done."""
 
-    __slots__ = ("conv", "line", "partial")
+    __slots__ = ("conv", "line", "maybe_alias", "maybe_done", "partial", "seen")
 
     def __init__(self, line: int, conv: Any, partial: bool) -> None:
         self.line = line
+        self.maybe_done = False  # an RT303 response.done with a wrong id may have been meant for it
+        self.maybe_alias = False  # RT304 named another id while this one was idle (see on_response_event)
+        self.seen = False  # an event has named it since its response.created
         self.conv = conv  # conversation key, or _NO_CONVERSATION for out-of-band responses
         self.partial = partial  # adopted in a mid-session log: its creation is not in the log
+
+    def explained(self) -> bool:
+        """Whether an earlier finding already accounts for this response never finishing."""
+        return self.maybe_done or (self.maybe_alias and not self.seen)
 
 
 def check_status(out: Any, rec: Record, resp: dict[str, Any], prefix: str, rid: str | None, is_done: bool) -> None:
@@ -145,7 +152,10 @@ class Lifecycle:
             key = ""
         if key is not _NO_CONVERSATION:
             other = self.active.get(key)
-            if other is not None and other in self.open:
+            prev = self.open.get(other) if other is not None else None
+            if other is not None and prev is not None and not prev.explained() and self.ctx.unreadable < prev.line:
+                # (An unreadable line since ``other`` was created may have been its response.done:
+                # RT301 at the end says so, once.)
                 where = f" in conversation {short(key)}" if key else ""
                 self.out.emit(
                     "RT309",
@@ -180,8 +190,19 @@ class Lifecycle:
         if self._tolerate(rec.line, "a response.done for a response created before the log"):
             put_bounded(self.done, rid, rec.line, KNOWN_CAP)
             return
-        self.out.emit("RT303", f"response.done for response {short(rid)}, which no earlier response.created announced",
-                      line=rec.line, event=ev, json_path="$.response.id", response_id=rid)
+        # One defect, one finding: a done whose id is wrong most likely closes the response
+        # still active in its conversation; close that one here rather than report it never done.
+        conv = resp.get("conversation_id", "")
+        key: Any = _NO_CONVERSATION if conv is None or conv == "none" else conv if type(conv) is str else ""
+        meant = self.active.get(key) if key is not _NO_CONVERSATION else None
+        tail = ""
+        if meant is not None and meant in self.open:
+            st = self.open[meant]
+            st.maybe_done = True  # no RT301 nor RT309 for it later: this finding names it
+            tail = (f"; response {short(meant)} (created at line {st.line}) is still open: if this "
+                    "is its response.done, the id is wrong")
+        self.out.emit("RT303", f"response.done for response {short(rid)}, which no earlier response.created announced{tail}",
+                      line=rec.line, event=ev, json_path="$.response.id", response_id=rid, cites_line=bool(tail))
         put_bounded(self.done, rid, rec.line, KNOWN_CAP)
 
     def on_standalone(self, rec: Record, ev: dict[str, Any]) -> None:
@@ -189,7 +210,11 @@ class Lifecycle:
 
     def on_response_event(self, rec: Record, ev: dict[str, Any]) -> None:
         rid = ev.get("response_id")
-        if type(rid) is not str or rid in self.open:
+        if type(rid) is not str:
+            return
+        st = self.open.get(rid)
+        if st is not None:
+            st.seen = True
             return
         etype = ev.get("type")
         done_line = self.done.get(rid)
@@ -206,8 +231,19 @@ class Lifecycle:
         if rid in self.reported:
             return
         put_bounded(self.reported, rid, None, KNOWN_CAP)
+        # If the one response still open and without events never gets any, its response.created
+        # most likely had this id wrong: it is then not reported again (never done, or still
+        # active when the next one starts). If it does get events, this event's id was wrong.
+        idle = [o for o in self.open.values() if not (o.seen or o.partial or o.maybe_done)]
+        if len(idle) == 1:
+            idle[0].maybe_alias = True
         self.out.emit("RT304", f"{etype} names response {short(rid)}, which no response.created announced",
                       line=rec.line, event=ev, json_path="$.response_id", response_id=rid)
+        # Track it from here (as if created, without RT301 at the end): its later events and
+        # its response.done only inherit this finding.
+        if put_bounded(self.open, rid, _Open(rec.line, _NO_CONVERSATION, True), OPEN_CAP):
+            self.dropped = True
+            self.ctx.limit(rec.line, f"{OPEN_CAP} responses")
 
     def on_client(self, rec: Record, ev: dict[str, Any]) -> None:
         eid = ev.get("event_id")
@@ -245,7 +281,9 @@ class Lifecycle:
     def finish(self) -> None:
         """Report every response that was created and never done (at its created line)."""
         for rid, st in self.open.items():
-            if st.partial:
+            if st.partial or st.explained():
                 continue
-            self.out.emit("RT301", f"response {short(rid)} was created here and never got a response.done",
-                          line=st.line, event={"type": "response.created"}, response_id=rid)
+            lost = self.ctx.unreadable
+            tail = f" (line {lost} could not be read; it may have been that response.done)" if lost > st.line else ""
+            self.out.emit("RT301", f"response {short(rid)} was created here and never got a response.done{tail}",
+                          line=st.line, event={"type": "response.created"}, response_id=rid, cites_line=bool(tail))

@@ -7,6 +7,7 @@ running hash and length: one response with a million deltas stays in bounded mem
 
 from __future__ import annotations
 
+from array import array
 from typing import Any
 
 from realtime_cli.engine.explain import short
@@ -45,64 +46,99 @@ _AUDIO = {"response.audio.delta": "delta", "response.output_audio.delta": "delta
 
 
 class _Item:
-    __slots__ = ("done", "id", "index", "parts", "type")
+    """One output item. ``rs`` is None while the item is stray: its ``.added`` named no
+    tracked response (an unknown or missing ``response_id``, already reported at its root);
+    the first event that names it with a tracked response adopts it there, quietly."""
 
-    def __init__(self, iid: Any, itype: Any, index: int) -> None:
+    __slots__ = ("done", "id", "index", "lenient", "line", "parts", "rs", "type")
+
+    def __init__(self, iid: Any, itype: Any, index: int, line: int, rs: _Resp | None) -> None:
         self.id = iid
         self.type = itype
         self.index = index
+        self.line = line
+        self.rs = rs
         self.done = False
         self.parts: list[bool] = []  # per content_index: has content_part.done arrived
+        # Set once a finding about this item's own structure was given (its root cause):
+        # its later part, index and stream checks stay quiet, as they only inherit that damage.
+        self.lenient = False
 
 
 class _Resp:
-    __slots__ = ("by_id", "items", "streams")
+    __slots__ = ("by_id", "damaged", "items", "lossy", "streams")
 
     def __init__(self) -> None:
         self.items: list[_Item] = []
         self.by_id: dict[Any, _Item] = {}
         self.streams: list[tuple[Any, ...]] = []
+        # damaged: an event of this response named an item it never added (reported once);
+        # its pairing checks (RT401/RT402/RT403/RT404) then stay quiet: they would only repeat it.
+        self.damaged = False
+        # lossy: a delta of this response could not be put in its stream (no or unknown
+        # item_id / content_index): its streams may miss text, so RT405 would only repeat that.
+        self.lossy = False
 
 
 class _Stream:
-    __slots__ = ("cut", "hasher", "n", "parts")
+    __slots__ = ("cut", "first_line", "hasher", "lines", "n", "parts")
 
-    def __init__(self) -> None:
+    def __init__(self, line: int) -> None:
         self.parts: list[str] = []
+        # The line of each kept delta (to say where text departs), 8 bytes each, no int objects.
+        self.lines = array("q")
+        self.first_line = line
         self.n = 0
         self.hasher: Any = None
         self.cut = False
 
-    def add(self, d: str) -> None:
+    def add(self, d: str, line: int) -> None:
         self.n += len(d)
         if self.hasher is not None:
             self.hasher.update(d.encode("utf-8", "surrogatepass"))
             return
         self.parts.append(d)
+        self.lines.append(line)
         if self.n > _KEEP_CHARS:  # switch to constant memory: hash what we have, then go on
             import hashlib
 
             self.hasher = hashlib.blake2b(digest_size=16)
             self.hasher.update("".join(self.parts).encode("utf-8", "surrogatepass"))
             self.parts = []
+            self.lines = array("q")
 
 
-def _first_difference(a: str, b: str) -> str:
+def _departure(st: _Stream, joined: str, final: str) -> tuple[str, int]:
+    """Where the deltas depart from the final value: (text for the message, line of that delta)."""
     i = 0
-    n = min(len(a), len(b))
-    while i < n and a[i] == b[i]:
+    n = min(len(joined), len(final))
+    while i < n and joined[i] == final[i]:
         i += 1
     lo = max(0, i - 10)
-    return f"first difference at character {i}: deltas {short(a[lo:i + 20])} vs final {short(b[lo:i + 20])}"
+    shown = f"deltas {short(joined[lo:i + 20])} vs final {short(final[lo:i + 20])}"
+    if i >= len(joined):  # every delta matches: text is missing after the last one
+        return f"the deltas stop at character {i} (last delta at line {st.lines[-1]}) but the final value goes on: {shown}", st.lines[-1]
+    seen = 0
+    for text, line in zip(st.parts, st.lines, strict=True):
+        seen += len(text)
+        if seen > i:
+            return f"they depart from it at character {i}, in the delta at line {line}: {shown}", line
+    return f"first difference at character {i}: {shown}", st.first_line  # pragma: no cover
 
 
 class Structure:
-    """Output-item and content-part pairing, index consistency, streams and audio payloads."""
+    """Output-item and content-part pairing, index consistency, streams and audio payloads.
+
+    One defect, one finding: each check that finds a root cause marks what it damaged (an
+    item as lenient, a response as damaged or lossy, a stray item to adopt), and the checks
+    that would only repeat that damage at later events of the same item or response skip it.
+    """
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.out = ctx.out
         self.resp: dict[str, _Resp] = {}
+        self.items: dict[str, _Item] = {}  # every open item by id, stray ones included
         self.streams: dict[tuple[Any, ...], _Stream] = {}
         self.saw_items = False  # the recorder logs output_item events (else RT404 cannot be judged)
         self.saw_parts = False
@@ -137,102 +173,176 @@ class Structure:
         if type(rid) is str and rid not in self.resp and put_bounded(self.resp, rid, _Resp(), OPEN_CAP):
             self.ctx.limit(rec.line, f"{OPEN_CAP} responses")
 
-    def _item(self, rec: Record, ev: dict[str, Any], what: str) -> tuple[_Resp, _Item | None, Any] | None:
-        """The response state and the item an event names; None when the response is not tracked."""
+    def _emit(self, code: str, message: str, rec: Record, ev: dict[str, Any], path: str, **kw: Any) -> None:
+        rid = ev.get("response_id")
+        self.out.emit(code, message, line=rec.line, event=ev, json_path=path,
+                      response_id=rid if type(rid) is str else None, **kw)
+
+    def _track(self, rec: Record, it: _Item) -> None:
+        if put_bounded(self.items, it.id, it, OPEN_CAP):
+            self.ctx.limit(rec.line, f"{OPEN_CAP} output items")
+
+    def _attach(self, rs: _Resp, it: _Item) -> None:
+        it.rs = rs
+        rs.items.append(it)
+        rs.by_id[it.id] = it
+
+    def _resolve(self, ev: dict[str, Any]) -> tuple[_Resp | None, _Item | None, Any]:
+        """The response an event names, the item it names (adopting a stray one), the item id."""
         rid = ev.get("response_id")
         rs = self.resp.get(rid) if type(rid) is str else None
-        if rs is None:
-            return None
         iid = ev.get("item_id")
-        return rs, rs.by_id.get(iid) if type(iid) is str else None, iid
+        it = self.items.get(iid) if type(iid) is str else None
+        if it is not None:
+            if it.rs is None:
+                if rs is not None:
+                    self._attach(rs, it)
+            elif rs is None or it.rs is not rs:
+                rs = it.rs  # a wrong response_id was the event's own finding (RT304)
+        return rs, it, iid
+
+    def _index_at(self, rs: _Resp, ev: dict[str, Any]) -> int:
+        oi = ev.get("output_index")
+        return oi if type(oi) is int else len(rs.items)
+
+    def _not_added(self, rec: Record, ev: dict[str, Any], rs: _Resp, iid: Any, what: str, path: str,
+                   code: str = "RT403") -> None:
+        """The root finding for an event naming an item its response never added."""
+        if rs.damaged:
+            return
+        rs.damaged = True
+        oi = ev.get("output_index")
+        there = next((it for it in rs.items if it.index == oi), None) if type(oi) is int else None
+        hint = f" (output {oi} of this response is item {short(there.id)}, added at line {there.line})" if there else ""
+        self._emit(code, f"{what} for item {short(iid)}, which this response has not added{hint}; "
+                   "later events of this response are not checked for pairing", rec, ev, path, cites_line=there is not None)
 
     def _check_index(self, rec: Record, ev: dict[str, Any], it: _Item) -> None:
         oi = ev.get("output_index")
-        if type(oi) is int and oi != it.index:
-            self.out.emit("RT403", f"output_index {oi} but item {short(it.id)} is output {it.index} of this response",
-                          line=rec.line, event=ev, json_path="$.output_index", response_id=ev.get("response_id"))
+        if type(oi) is int and oi != it.index and not it.lenient:
+            it.lenient = True
+            self._emit("RT403", f"output_index {oi} but item {short(it.id)} is output {it.index} of this response",
+                       rec, ev, "$.output_index")
 
     def on_item_added(self, rec: Record, ev: dict[str, Any]) -> None:
         self.saw_items = True
         rid = ev.get("response_id")
         rs = self.resp.get(rid) if type(rid) is str else None
         item = ev.get("item")
-        if rs is None or not isinstance(item, dict):
+        if not isinstance(item, dict):
             return
         iid = item.get("id")
         if type(iid) is not str:
+            return
+        if rs is None:  # the unknown or missing response_id is this event's finding (RT304/RT101)
+            if iid not in self.items:
+                oi = ev.get("output_index")
+                self._track(rec, _Item(iid, item.get("type"), oi if type(oi) is int else 0, rec.line, None))
             return
         if iid in rs.by_id:
-            self.out.emit("RT401", f"response.output_item.added for item {short(iid)} a second time",
-                          line=rec.line, event=ev, json_path="$.item.id", response_id=rid)
+            if not rs.damaged:
+                self._emit("RT401", f"response.output_item.added for item {short(iid)} a second time", rec, ev, "$.item.id")
             return
         index = len(rs.items)
+        it = _Item(iid, item.get("type"), index, rec.line, None)
         oi = ev.get("output_index")
-        if type(oi) is int and oi != index:
-            self.out.emit("RT403", f"output_index {oi} but this is output item {index} of the response (they count from 0)",
-                          line=rec.line, event=ev, json_path="$.output_index", response_id=rid)
-        it = _Item(iid, item.get("type"), index)
-        rs.items.append(it)
-        rs.by_id[iid] = it
+        if type(oi) is int and oi != index and not rs.damaged:
+            it.lenient = True
+            self._emit("RT403", f"output_index {oi} but this is output item {index} of the response (they count from 0)",
+                       rec, ev, "$.output_index")
+        self._attach(rs, it)
+        self._track(rec, it)
 
     def on_item_done(self, rec: Record, ev: dict[str, Any]) -> None:
-        rid = ev.get("response_id")
-        rs = self.resp.get(rid) if type(rid) is str else None
         item = ev.get("item")
-        if rs is None or not isinstance(item, dict) or not self.saw_items:
+        if not isinstance(item, dict):
             return
+        self.saw_items = True  # a recorder that logs output_item.done logs .added too
         iid = item.get("id")
         if type(iid) is not str:
             return
-        it = rs.by_id.get(iid)
+        rid = ev.get("response_id")
+        rs = self.resp.get(rid) if type(rid) is str else None
+        it = self.items.get(iid)
+        if it is not None and it.rs is None and rs is not None:
+            self._attach(rs, it)
+        rs = it.rs if it is not None and it.rs is not None else rs
+        if rs is None:
+            return
         if it is None:
-            self.out.emit("RT401", f"response.output_item.done for item {short(iid)}, which was never added",
-                          line=rec.line, event=ev, json_path="$.item.id", response_id=rid)
+            oi = ev.get("output_index")
+            there = next((t for t in rs.items if t.index == oi and not t.done), None) if type(oi) is int else None
+            if there is not None:  # most likely a wrong item id: the response is damaged from here
+                self._not_added(rec, ev, rs, iid, "response.output_item.done", "$.item.id", code="RT401")
+                return
+            if not rs.damaged:
+                self._emit("RT401", f"response.output_item.done for item {short(iid)}, which was never added", rec, ev, "$.item.id")
+            # Adopt it as done, so that response.done does not report the same gap again.
+            it = _Item(iid, item.get("type"), self._index_at(rs, ev), rec.line, None)
+            it.done = it.lenient = True
+            self._attach(rs, it)
+            self._track(rec, it)
             return
         if it.done:
-            self.out.emit("RT401", f"response.output_item.done for item {short(iid)} a second time",
-                          line=rec.line, event=ev, json_path="$.item.id", response_id=rid)
+            if not rs.damaged:
+                self._emit("RT401", f"response.output_item.done for item {short(iid)} a second time", rec, ev, "$.item.id")
             return
         it.done = True
+        if rs.damaged or it.lenient:
+            return
         self._check_index(rec, ev, it)
         for ci, done in enumerate(it.parts):
             if not done:
-                self.out.emit("RT402", f"content part {ci} of item {short(iid)} was added but never done before the item was done",
-                              line=rec.line, event=ev, json_path="$.item.id", response_id=rid)
+                self._emit("RT402", f"content part {ci} of item {short(iid)} was added but never done before the item was done",
+                           rec, ev, "$.item.id")
 
     def on_part_added(self, rec: Record, ev: dict[str, Any]) -> None:
         self.saw_parts = True
-        found = self._item(rec, ev, "content part")
-        if found is None or not self.saw_items:
+        if not self.saw_items:
             return
-        _rs, it, iid = found
+        rs, it, iid = self._resolve(ev)
         if it is None:
-            self.out.emit("RT403", f"content part for item {short(iid)}, which this response has not added",
-                          line=rec.line, event=ev, json_path="$.item_id", response_id=ev.get("response_id"))
+            if rs is None:
+                return
+            if type(iid) is str:
+                self._not_added(rec, ev, rs, iid, "content part", "$.item_id")
+            else:
+                rs.damaged = True  # no item_id: the schema's finding (RT101)
+            return
+        ci = ev.get("content_index")
+        if it.lenient or rs is None or rs.damaged:  # (rs None: a stray item, its root reported)
+            it.parts.append(False)
             return
         self._check_index(rec, ev, it)
-        ci = ev.get("content_index")
         if type(ci) is int and ci != len(it.parts):
-            self.out.emit("RT403", f"content_index {ci} but this is content part {len(it.parts)} of item {short(iid)}",
-                          line=rec.line, event=ev, json_path="$.content_index", response_id=ev.get("response_id"))
+            if ci < len(it.parts):
+                self._emit("RT402", f"response.content_part.added for part {ci} of item {short(iid)} a second time",
+                           rec, ev, "$.content_index")
+                return
+            it.lenient = True
+            self._emit("RT403", f"content_index {ci} but this is content part {len(it.parts)} of item {short(iid)}",
+                       rec, ev, "$.content_index")
         it.parts.append(False)
 
     def on_part_done(self, rec: Record, ev: dict[str, Any]) -> None:
-        found = self._item(rec, ev, "content part")
-        if found is None or not self.saw_items:
+        if not self.saw_items:
             return
-        _rs, it, iid = found
+        rs, it, iid = self._resolve(ev)
         ci = ev.get("content_index")
         if it is None or type(ci) is not int:
             return
-        if not 0 <= ci < len(it.parts):
-            self.out.emit("RT402", f"response.content_part.done for part {ci} of item {short(iid)}, which was never added",
-                          line=rec.line, event=ev, json_path="$.content_index", response_id=ev.get("response_id"))
-        elif it.parts[ci]:
-            self.out.emit("RT402", f"response.content_part.done for part {ci} of item {short(iid)} a second time",
-                          line=rec.line, event=ev, json_path="$.content_index", response_id=ev.get("response_id"))
-        else:
+        if 0 <= ci < len(it.parts) and not it.parts[ci]:
             it.parts[ci] = True
+            return
+        if it.lenient or (rs is not None and rs.damaged):
+            return
+        it.lenient = True
+        if not 0 <= ci < len(it.parts):
+            self._emit("RT402", f"response.content_part.done for part {ci} of item {short(iid)}, which was never added",
+                       rec, ev, "$.content_index")
+        else:
+            self._emit("RT402", f"response.content_part.done for part {ci} of item {short(iid)} a second time",
+                       rec, ev, "$.content_index")
 
     def on_done(self, rec: Record, ev: dict[str, Any]) -> None:
         resp = ev.get("response")
@@ -244,7 +354,10 @@ class Structure:
             return
         for key in rs.streams:
             self.streams.pop(key, None)
-        if not self.saw_items:
+        for it in rs.items:
+            if self.items.get(it.id) is it:
+                del self.items[it.id]
+        if not self.saw_items or rs.damaged:
             return
         for it in rs.items:
             if not it.done:
@@ -254,7 +367,7 @@ class Structure:
         if not isinstance(output, list):
             return
         final = [(o.get("id"), o.get("type")) if isinstance(o, dict) else (None, None) for o in output]
-        streamed = [(it.id, it.type) for it in rs.items]
+        streamed = [(it.id, it.type) for it in sorted(rs.items, key=lambda it: it.index)]
         if final == streamed:
             return
         if len(final) != len(streamed):
@@ -272,43 +385,51 @@ class Structure:
         if type(d) is not str:
             return
         kind, has_ci = _DELTAS[ev["type"]]
-        key = (ev.get("item_id"), ev.get("content_index") if has_ci else -1, kind)
+        iid = ev.get("item_id")
+        ci = ev.get("content_index") if has_ci else -1
+        key = (iid, ci, kind)
         try:
             st = self.streams.get(key)
         except TypeError:  # an unhashable id in a schema-invalid event
-            return
+            st = None
+            key = (None, None, kind)
         if st is None:
-            st = _Stream()
+            st = _Stream(rec.line)
             if put_bounded(self.streams, key, st, OPEN_CAP):
                 self.ctx.limit(rec.line, f"{OPEN_CAP} streams")
-            rid = ev.get("response_id")
-            rs = self.resp.get(rid) if type(rid) is str else None
+            rs, it, _ = self._resolve(ev)
             if rs is not None:
                 rs.streams.append(key)
-                self._check_stream_start(rec, ev, rs, has_ci)
+                if type(iid) is not str or type(ci) is not int:
+                    rs.lossy = True  # this text belongs to a stream the event cannot name (RT101)
+                else:
+                    self._check_stream_start(rec, ev, rs, it, has_ci)
         n = len(d)
         if n > 300 and is_cut(d):
             st.cut = True
         if st.hasher is None and st.n + n <= _KEEP_CHARS:
             st.parts.append(d)  # _Stream.add's common case, inlined: one call less per delta
+            st.lines.append(rec.line)
             st.n += n
         else:
-            st.add(d)
+            st.add(d, rec.line)
 
-    def _check_stream_start(self, rec: Record, ev: dict[str, Any], rs: _Resp, has_ci: bool) -> None:
+    def _check_stream_start(self, rec: Record, ev: dict[str, Any], rs: _Resp, it: _Item | None, has_ci: bool) -> None:
         if not self.saw_items:
             return
         iid = ev.get("item_id")
-        it = rs.by_id.get(iid) if type(iid) is str else None
         if it is None:
-            self.out.emit("RT403", f"{ev['type']} for item {short(iid)}, which this response has not added",
-                          line=rec.line, event=ev, json_path="$.item_id", response_id=ev.get("response_id"))
+            rs.lossy = True
+            self._not_added(rec, ev, rs, iid, ev["type"], "$.item_id")
+            return
+        if it.lenient or rs.damaged:
             return
         self._check_index(rec, ev, it)
         ci = ev.get("content_index")
         if has_ci and self.saw_parts and type(ci) is int and not 0 <= ci < len(it.parts):
-            self.out.emit("RT403", f"content_index {ci} but item {short(iid)} has {len(it.parts)} content part(s) so far",
-                          line=rec.line, event=ev, json_path="$.content_index", response_id=ev.get("response_id"))
+            it.lenient = True
+            self._emit("RT403", f"content_index {ci} but item {short(iid)} has {len(it.parts)} content part(s) so far",
+                       rec, ev, "$.content_index")
 
     def on_stream_done(self, rec: Record, ev: dict[str, Any]) -> None:
         kind, field, has_ci = _DONES[ev["type"]]
@@ -323,19 +444,22 @@ class Structure:
         if st.cut or is_cut(final):
             self.ctx.cut(rec.line, f"the {kind} of item {short(key[0])}")
             return
-        rid = ev.get("response_id")
+        rs, it, iid = self._resolve(ev)
+        if (rs is not None and (rs.lossy or rs.damaged)) or (it is not None and it.lenient):
+            return  # the text went astray at an event already reported
+        of = f"the {kind} deltas of item {short(iid)}"
         if st.hasher is None:
             joined = "".join(st.parts)
             if joined != final:
-                self.out.emit("RT405", f"the {kind} deltas do not add up to the final `{field}`: {_first_difference(joined, final)}",
-                              line=rec.line, event=ev, json_path=f"$.{field}", response_id=rid if type(rid) is str else None)
+                where, _line = _departure(st, joined, final)
+                self._emit("RT405", f"{of} do not add up to the final `{field}`: {where}", rec, ev, f"$.{field}", cites_line=True)
             return
         import hashlib
 
         h = hashlib.blake2b(final.encode("utf-8", "surrogatepass"), digest_size=16)
         if st.n != len(final) or h.digest() != st.hasher.digest():
-            self.out.emit("RT405", f"the {kind} deltas ({st.n} characters) do not add up to the final `{field}` ({len(final)} characters)",
-                          line=rec.line, event=ev, json_path=f"$.{field}", response_id=rid if type(rid) is str else None)
+            self._emit("RT405", f"{of} ({st.n} characters, from line {st.first_line}) do not add up to the final "
+                       f"`{field}` ({len(final)} characters)", rec, ev, f"$.{field}", cites_line=True)
 
     # ------------------------------------------------------------------ audio payloads
 

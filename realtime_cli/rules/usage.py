@@ -14,17 +14,50 @@ from realtime_cli.rules.context import Context, Handler
 CODES = ("RT501", "RT502", "RT503", "RT504", "RT505")
 
 
+# A float holds every integer exactly up to 2**53. Past that, an integral float (a count
+# beyond 64 bits, which orjson turns into a float, or one written as ``1e30``) has lost its
+# digits, and no sum with it can be checked.
+_EXACT = 2**53
+
+
+class _Inexact(Exception):
+    """A count too large to hold exactly: reported once per usage object, not compared."""
+
+    def __init__(self, key: str, value: float) -> None:
+        self.key, self.value = key, value
+
+
 def _n(d: Any, key: str) -> int | None:
+    """The count at ``key`` as a Python int (exact, whatever its size), or None."""
     if not isinstance(d, dict):
         return None
     v = d.get(key)
-    return v if type(v) is int else None
+    if type(v) is int:
+        return v
+    if type(v) is float and v.is_integer():
+        if abs(v) >= _EXACT:
+            raise _Inexact(key, v)
+        return int(v)  # JSON Schema's integer accepts 12.0; so does the arithmetic
+    return None
 
 
 def check_usage(out: Any, rec: Record, usage: Any, prefix: str, rid: str | None) -> None:
-    """Check one usage object; ``prefix`` is the JSON path of the usage object."""
+    """Check one usage object; ``prefix`` is the JSON path of the usage object.
+
+    Counts are Python ints, so no sum overflows; a count that reached us as a float too large
+    to be exact is reported (RT501) instead of being compared, never skipped silently.
+    """
     if not isinstance(usage, dict):
         return
+    try:
+        _check_usage(out, rec, usage, prefix, rid)
+    except _Inexact as exc:
+        out.emit("RT501", f"{exc.key} {exc.value:.6g} is too large to be a token count (beyond 2**53, so its "
+                 "digits are not exact); the usage arithmetic cannot be checked",
+                 line=rec.line, event=rec.event, json_path=f"{prefix}", response_id=rid)
+
+
+def _check_usage(out: Any, rec: Record, usage: dict[str, Any], prefix: str, rid: str | None) -> None:
     ev = rec.event
     total, inp, outp = _n(usage, "total_tokens"), _n(usage, "input_tokens"), _n(usage, "output_tokens")
     if total is not None and inp is not None and outp is not None and total != inp + outp:

@@ -36,3 +36,97 @@ def test_audio_length_agrees_on_random_and_odd_payloads() -> None:
     cases += [real, real[:-1], real[:-4], real + "=", real[:100] + "*" + real[101:]]
     for s in cases:
         assert audio_length(s) == _strict(s), repr(s)[:80]
+
+
+# --------------------------------------------------------------------------- the msgspec reader
+
+import json  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from benchmarks import loggen  # noqa: E402
+from realtime_cli.engine import fastread  # noqa: E402
+from realtime_cli.engine.filecheck import Config, validate_file, validate_stream  # noqa: E402
+from realtime_cli.logs.loader import iter_file  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _both(path: Path, config: Config | None = None) -> None:
+    """validate_file (the msgspec reader when it applies) == the loader's general path."""
+    config = config or Config()
+    fast = validate_file(str(path), config)
+    general = validate_stream(str(path), iter_file(str(path), config.max_line_bytes), config)
+    assert fast == general
+
+
+@pytest.mark.parametrize("path", sorted(ROOT.glob("tests/fixtures/**/*.jsonl")) + sorted(ROOT.glob("examples/*.jsonl")),
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_msgspec_reader_equals_the_loader_on_every_fixture(path: Path) -> None:
+    _both(path)
+
+
+def _session_lines(dialect: str, seed: int, profile: str = "audio") -> list[str]:
+    events = loggen.generate_events(dialect, turns=4, seed=seed, chunk_ms=20, profile=profile)
+    return [json.dumps(e, separators=(",", ":")) for e in events]
+
+
+@pytest.mark.parametrize("profile", ["audio", "text"])
+@pytest.mark.parametrize("dialect", ["ga", "beta"])
+def test_msgspec_reader_equals_the_loader_on_damaged_logs(tmp_path: Path, dialect: str, profile: str) -> None:
+    """Defects and oddities in the middle of the hot stream: each variant, same answers."""
+    lines = _session_lines(dialect, seed=3, profile=profile)
+    hot = [i for i, text in enumerate(lines) if '.delta"' in text[:60] or "input_audio_buffer.append" in text[:60]]
+    assert len(hot) > 20
+    rng = random.Random(dialect + profile)
+    variants: list[list[str]] = []
+    for i in rng.sample(hot[5:], 12):
+        ev = json.loads(lines[i])
+        edits = [
+            lambda e: e.update(delta=e["delta"] + "#") if "audio" not in e["type"] else e.update(delta="not base64!", audio="QQ="),
+            lambda e: e.update(response_id="resp_unknown"),
+            lambda e: e.update(item_id="item_unknown"),
+            lambda e: e.update(content_index=7),
+            lambda e: e.update(output_index=1.0),
+            lambda e: e.update(event_id=5),
+            lambda e: e.pop("delta", None) or e.pop("audio"),
+            lambda e: e.update(delta="x" * 400 + "...[truncated 900 chars]"),
+        ]
+        for edit in edits:
+            e = json.loads(json.dumps(ev))
+            edit(e)
+            variants.append([*lines[:i], json.dumps(e, separators=(",", ":")), *lines[i + 1:]])
+        raw = lines[i]
+        variants += [
+            [*lines[:i], raw[:40], *lines[i + 1:]],  # broken JSON
+            [*lines[:i], raw[:-1] + ',"type":"x"}', *lines[i + 1:]],  # a duplicate key wins
+            [*lines[:i], "", "   ", raw, *lines[i + 1:]],  # blank lines
+            [*lines[:i], ' ' + raw, *lines[i + 1:]],  # not at the start of the line
+            [*lines[:i], json.dumps({"event": json.loads(raw), "direction": "server", "timestamp": 1}), *lines[i + 1:]],
+            [*lines[:i], raw.replace('"type":', '"type" :', 1), *lines[i + 1:]],
+            lines[:i] + lines[i + 1:],
+        ]
+    for n, variant in enumerate(variants):
+        log = tmp_path / f"v{n}.jsonl"
+        log.write_text("\r\n".join(variant) + ("\r\n" if n % 2 else ""))
+        _both(log)
+
+
+def test_msgspec_reader_hands_long_lines_and_odd_starts_to_the_loader(tmp_path: Path) -> None:
+    lines = _session_lines("ga", seed=5)
+    long_line = json.dumps({"type": "conversation.item.create", "event_id": "e", "item": {"type": "message", "role": "user",
+                            "content": [{"type": "input_text", "text": "x" * (1 << 20)}]}})
+    cases = {
+        "long.jsonl": "\n".join([*lines[:30], long_line, *lines[30:]]) + "\n",
+        "bom.jsonl": "\ufeff" + "\n".join(lines) + "\n",
+        "blank.jsonl": "\n \n",
+        "array.json": "[" + ",".join(lines[:20]) + "]",
+    }
+    for name, text in cases.items():
+        log = tmp_path / name
+        log.write_text(text, encoding="utf-8")
+        _both(log)
+        _both(log, Config(max_line_bytes=4096))
+    assert not fastread.simple_file(str(tmp_path / "bom.jsonl"))
+    assert not fastread.simple_file(str(tmp_path / "array.json"))

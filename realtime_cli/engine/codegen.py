@@ -1,0 +1,331 @@
+"""Compile the bundled JSON Schemas into msgspec Struct definitions (issue 14).
+
+    python -m realtime_cli.engine.codegen            # rewrite realtime_cli/engine/schema_types.py
+    python -m realtime_cli.engine.codegen --check    # exit 1 when the committed module is stale
+
+``schemas/`` stays the source of truth; the generated module is committed so that start-up
+imports plain class definitions instead of building them. The compiler is deliberately
+*exact or nothing*: a schema is compiled only when every keyword in it has an exact msgspec
+equivalent, so a msgspec verdict of "valid" means python-jsonschema says "valid" too. A
+schema that needs more (the message items' second dispatch on ``role``, ``propertyNames``,
+``maxProperties``, ``else`` branches, conflicting ``then`` properties) is listed in
+``INEXACT`` with the reason, and the engine keeps checking it with the compiled JSON Schema
+validator. Mapping:
+
+- ``type`` lists -> unions (``None`` for null); an optional property -> ``... | UnsetType = UNSET``
+- ``const`` / ``enum`` of strings (and null) -> ``Literal`` (``| None``)
+- ``integer`` -> ``int | float`` with ``multiple_of=1`` (JSON Schema's integer accepts ``1.0``)
+- ``minimum`` / ``maximum`` / ``maxLength`` / ``minItems`` -> ``msgspec.Meta``
+- objects with ``properties`` -> Structs (unknown fields allowed, as in the schemas)
+- ``allOf`` of ``if {type: const X} then S`` on an object whose ``type`` is an enum -> a
+  tagged union on ``type`` (one Struct per value: the base properties plus its ``then``)
+- ``$ref`` -> the referenced definition (resolved inside the bundle)
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import keyword
+import re
+import sys
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+from realtime_cli.engine import schema_store
+
+OUTPUT = Path(__file__).with_name("schema_types.py")
+_DOC_KEYS = frozenset({"$schema", "$id", "title", "description", "examples", "default", "$comment", "$defs"})
+
+
+class Inexact(Exception):
+    """A schema construct with no exact msgspec equivalent."""
+
+
+class Compiler:
+    def __init__(self) -> None:
+        self.schemas = schema_store.all_schemas()
+        self.classes: list[str] = []  # class definitions, in dependency order
+        self.names: dict[str, str] = {}  # node key -> class name (or type alias)
+        self.used_names: set[str] = set()
+        self.building: set[str] = set()
+
+    # ---------------------------------------------------------------- references
+
+    def resolve(self, base: str, ref: str) -> tuple[str, Any]:
+        uri = urljoin(base, ref)
+        doc, _, pointer = uri.partition("#")
+        node: Any = self.schemas.get(doc)
+        if node is None:
+            raise Inexact(f"unresolvable $ref {ref}")
+        for part in [p for p in pointer.split("/") if p]:
+            node = node[part.replace("~1", "/").replace("~0", "~")]
+        return uri, node
+
+    # ---------------------------------------------------------------- types
+
+    def type_of(self, node: Any, base: str, hint: str) -> str:
+        """The Python type expression for ``node`` (a schema), or raise Inexact."""
+        if node is True or node == {}:
+            return "Any"
+        if not isinstance(node, dict):
+            raise Inexact("boolean schema false")
+        keys = set(node) - _DOC_KEYS
+        if "$ref" in node:
+            if keys - {"$ref"}:
+                raise Inexact("$ref beside other keywords")
+            uri, target = self.resolve(base, node["$ref"])
+            return self.type_of(target, uri.partition("#")[0], _hint_of(uri) or hint)
+        for bad in ("if", "then", "else", "anyOf", "oneOf", "not", "propertyNames", "maxProperties",
+                    "pattern", "patternProperties", "minLength", "maxItems", "uniqueItems", "exclusiveMinimum",
+                    "exclusiveMaximum", "multipleOf", "minProperties", "dependentRequired", "contains"):
+            if bad in node:
+                raise Inexact(f"`{bad}`")
+        if "allOf" in node:
+            return self.dispatch(node, base, hint)
+        if "const" in node:
+            return _literal([node["const"]])
+        if "enum" in node:
+            return _literal(node["enum"])
+        types = node.get("type")
+        if types is None:
+            if "properties" in node or "required" in node:
+                types = ["object"]  # an untyped node with properties: only objects are constrained...
+                raise Inexact("properties without `type: object` (non-objects pass)")
+            raise Inexact(f"unsupported keywords {sorted(keys)}")
+        if isinstance(types, str):
+            types = [types]
+        parts = [self.one_type(t, node, base, hint) for t in types]
+        return " | ".join(parts)
+
+    def one_type(self, t: str, node: dict[str, Any], base: str, hint: str) -> str:
+        if t == "null":
+            return "None"
+        if t == "boolean":
+            return "bool"
+        if t == "string":
+            n = node.get("maxLength")
+            return "str" if n is None else f"Annotated[str, Meta(max_length={int(n)})]"
+        if t in ("integer", "number"):
+            bounds = []
+            if "minimum" in node:
+                bounds.append(f"ge={node['minimum']!r}")
+            if "maximum" in node:
+                bounds.append(f"le={node['maximum']!r}")
+            b = ", ".join(bounds)
+            if t == "number":
+                # msgspec's float accepts JSON integers too, as JSON Schema's number does.
+                return f"Annotated[float, Meta({b})]" if b else "float"
+            fl = f"Annotated[float, Meta({b + ', ' if b else ''}multiple_of=1)]"
+            return (f"Annotated[int, Meta({b})]" if b else "int") + " | " + fl
+        if t == "array":
+            items = node.get("items")
+            inner = "Any" if items is None else self.type_of(items, base, hint + "_item")
+            n = node.get("minItems")
+            return f"list[{inner}]" if n is None else f"Annotated[list[{inner}], Meta(min_length={int(n)})]"
+        if t == "object":
+            if "additionalProperties" in node:
+                raise Inexact("`additionalProperties`")
+            if "properties" not in node and "required" not in node:
+                return "dict[str, Any]"
+            return self.struct(node, base, hint, tag=None)
+        raise Inexact(f"type {t}")
+
+    def struct(self, node: dict[str, Any], base: str, hint: str, tag: str | None,
+               extra: dict[str, Any] | None = None, extra_required: list[str] | None = None) -> str:
+        """A Struct class for an object schema (``extra``: a dispatch branch's properties)."""
+        props: dict[str, Any] = dict(node.get("properties", {}))
+        required = list(node.get("required", []))
+        for name, sub in (extra or {}).items():
+            if name in props and props[name] != sub:
+                raise Inexact(f"property {name} constrained by both the object and its branch")
+            props[name] = sub
+        required += [r for r in extra_required or [] if r not in required]
+        if tag is not None:
+            props.pop("type", None)
+            required = [r for r in required if r != "type"]
+        key = repr((base, sorted(props.items(), key=lambda kv: kv[0]).__repr__(), sorted(required), tag))
+        if key in self.names:
+            return self.names[key]
+        name = self._name(hint if tag is None else f"{hint}_{tag}")
+        self.names[key] = name
+        fields_req: list[str] = []
+        fields_opt: list[str] = []
+        for prop in sorted(props, key=lambda p: (p not in required, p)):
+            typ = self.type_of(props[prop], base, f"{name}_{prop}")
+            attr = _attr(prop)
+            rename = "" if attr == prop else f"name={prop!r}"
+            if prop in required:
+                fields_req.append(f"    {attr}: {typ}" + (f" = field({rename})" if rename else ""))
+            else:
+                default = f"field(default=UNSET{', ' + rename if rename else ''})" if rename else "UNSET"
+                fields_opt.append(f"    {attr}: {typ} | UnsetType = {default}")
+        missing = [r for r in required if r not in props]
+        if missing:
+            raise Inexact(f"required without a property schema: {missing}")
+        opts = ", kw_only=True" if fields_req and fields_opt else ""
+        head = f"class {name}(Struct{opts}" + (f", tag_field='type', tag={tag!r}" if tag is not None else "") + "):"
+        body = fields_req + fields_opt or ["    pass"]
+        self.classes.append("\n".join([head, *body]))
+        return name
+
+    def dispatch(self, node: dict[str, Any], base: str, hint: str) -> str:
+        """``allOf`` of if/then on ``type`` -> a tagged union of Structs."""
+        if node.get("type") != "object":
+            raise Inexact("allOf on a node that is not only an object")
+        tprop = node.get("properties", {}).get("type")
+        if "type" not in node.get("required", []) or not isinstance(tprop, dict):
+            raise Inexact("dispatch without a required `type`")
+        values = tprop.get("enum") or ([tprop["const"]] if "const" in tprop else None)
+        if not values or not all(isinstance(v, str) for v in values) or set(tprop) - {"enum", "const", "description"}:
+            raise Inexact("dispatch on a `type` that is not a string enum")
+        branches: dict[str, tuple[dict[str, Any], list[str]]] = {}
+        for clause in node["allOf"]:
+            if set(clause) - {"if", "then"}:
+                raise Inexact("allOf clause that is not a plain if/then")
+            cond = clause["if"]
+            if cond.get("required") != ["type"] or set(cond) - {"required", "properties"} or set(cond["properties"]) != {"type"}:
+                raise Inexact("dispatch on more than `type`")
+            c = cond["properties"]["type"]
+            matched = [c["const"]] if "const" in c and set(c) == {"const"} else c.get("enum") if set(c) == {"enum"} else None
+            if not matched:
+                raise Inexact("dispatch condition that is not a const or enum")
+            then = clause["then"]
+            tbase = base
+            if "$ref" in then:
+                uri, then = self.resolve(base, then["$ref"])
+                tbase = uri.partition("#")[0]
+            if set(then) - _DOC_KEYS - {"type", "properties", "required"} or then.get("type", "object") != "object":
+                raise Inexact("a dispatch branch that is more than an object's properties")
+            if tbase != base and then.get("properties"):
+                raise Inexact("a branch from another document")
+            for v in matched:
+                if v in branches or v not in values:
+                    raise Inexact("overlapping or unknown dispatch values")
+                branches[v] = (then.get("properties", {}), then.get("required", []))
+        names = [self.struct(node, base, hint, tag=v, extra=branches.get(v, ({}, []))[0],
+                             extra_required=branches.get(v, ({}, []))[1]) for v in values]
+        return " | ".join(names)
+
+    def _name(self, hint: str) -> str:
+        base = "".join(p[:1].upper() + p[1:] for p in re.split(r"[^A-Za-z0-9]+", hint) if p) or "T"
+        if base[0].isdigit():
+            base = "T" + base
+        name, n = base, 2
+        while name in self.used_names:
+            name, n = f"{base}{n}", n + 1
+        self.used_names.add(name)
+        return name
+
+    # ---------------------------------------------------------------- events
+
+    def event(self, dialect: str, etype: str, sid: str) -> str:
+        node = self.schemas[sid]
+        props = node.get("properties", {})
+        if node.get("type") != "object" or props.get("type") != {"const": etype} or "type" not in node.get("required", []):
+            raise Inexact("event schema without `type: const`")
+        if set(node) - _DOC_KEYS - {"type", "properties", "required"}:
+            raise Inexact("event-level keywords beyond properties")
+        mark, names, used = len(self.classes), dict(self.names), set(self.used_names)
+        try:
+            return self.struct(node, sid, f"{dialect}_{etype}", tag=etype)
+        except Inexact:
+            del self.classes[mark:]  # nothing of a failed event stays, not even its names
+            self.names, self.used_names = names, used
+            raise
+
+
+def _hint_of(uri: str) -> str:
+    doc, _, frag = uri.partition("#")
+    stem = doc.rsplit("/", 2)
+    return "_".join([*stem[-2:], frag.rsplit("/", 1)[-1]]).removesuffix(".json").replace(".json", "")
+
+
+def _attr(prop: str) -> str:
+    attr = re.sub(r"\W", "_", prop)
+    if not attr or attr[0].isdigit() or keyword.iskeyword(attr) or attr in ("type",):
+        attr = attr + "_"
+    return attr
+
+
+def _literal(values: list[Any]) -> str:
+    strs = [v for v in values if isinstance(v, str)]
+    rest = [v for v in values if not isinstance(v, str)]
+    if any(v is not None for v in rest):
+        raise Inexact("const/enum of a non-string value")
+    parts = [f"Literal[{', '.join(repr(s) for s in strs)}]"] if strs else []
+    if rest:
+        parts.append("None")
+    return " | ".join(parts)
+
+
+def generate() -> str:
+    """The source of the generated module."""
+    comp = Compiler()
+    index = schema_store.index()
+    events: dict[str, dict[str, str]] = {}
+    inexact: dict[str, dict[str, str]] = {}
+    for dialect in sorted(index["events"]):
+        events[dialect], inexact[dialect] = {}, {}
+        for etype, entry in sorted(index["events"][dialect].items()):
+            sid = schema_store.schema_id(entry["schema"])
+            try:
+                events[dialect][etype] = comp.event(dialect, etype, sid)
+            except Inexact as exc:
+                inexact[dialect][etype] = str(exc)
+    digest = hashlib.sha256()
+    for sid in sorted(comp.schemas):
+        digest.update(sid.encode() + repr(comp.schemas[sid]).encode())
+    lines = [
+        '"""GENERATED by `python -m realtime_cli.engine.codegen` from schemas/: do not edit.',
+        "",
+        "msgspec Structs for the event schemas the compiler can express exactly; ``EVENTS``",
+        "maps dialect -> event type -> Struct, ``INEXACT`` dialect -> event type -> why not.",
+        f"Schemas digest: {digest.hexdigest()[:16]}",
+        '"""',
+        "",
+        "# ruff: noqa",
+        "from __future__ import annotations",
+        "",
+        "from typing import Annotated, Any, Literal",
+        "",
+        "from msgspec import UNSET, Meta, Struct, UnsetType, field",
+        "",
+        "__all__ = ['EVENTS', 'INEXACT']",
+        "",
+    ]
+    for cls in comp.classes:
+        lines += ["", cls, ""]
+    lines += ["", "EVENTS: dict[str, dict[str, type[Struct]]] = {"]
+    for dialect, table in events.items():
+        lines.append(f"    {dialect!r}: {{")
+        lines += [f"        {etype!r}: {cls}," for etype, cls in table.items()]
+        lines.append("    },")
+    lines += ["}", "", "INEXACT: dict[str, dict[str, str]] = {"]
+    for dialect, table in inexact.items():
+        lines.append(f"    {dialect!r}: {{")
+        lines += [f"        {etype!r}: {why!r}," for etype, why in table.items()]
+        lines.append("    },")
+    lines += ["}", ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m realtime_cli.engine.codegen", description=__doc__.split("\n")[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 if the committed module is stale")
+    args = parser.parse_args(argv)
+    source = generate()
+    if args.check:
+        current = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else ""
+        if current != source:
+            print(f"{OUTPUT} is stale: run python -m realtime_cli.engine.codegen", file=sys.stderr)
+            return 1
+        return 0
+    OUTPUT.write_text(source, encoding="utf-8")
+    print(f"wrote {OUTPUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
