@@ -15,7 +15,17 @@ from typing import Annotated, Any
 
 import typer
 
-from realtime_cli.cli.common import Color, fail, make_console, resolve_paths, selected_codes
+from realtime_cli.cli.common import (
+    STATUS_METAVAR,
+    Color,
+    InspectFormat,
+    LsSort,
+    check_statuses,
+    fail,
+    make_console,
+    resolve_paths,
+    selected_codes,
+)
 
 _FORMATS = ("text", "json")
 
@@ -23,10 +33,10 @@ PathsArg = Annotated[
     list[str] | None,
     typer.Argument(help="Log files or directories; - for stdin [default: stdin when piped, else the project's logs].", show_default=False),
 ]
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="Output format: text or json.")]
-ColorOpt = Annotated[Color, typer.Option("--color", help="Colour the text output (honours NO_COLOR).")]
+FormatOpt = Annotated[InspectFormat, typer.Option("--format", "-f", help="Output format.")]
+ColorOpt = Annotated[Color, typer.Option("--color", help="Colour the text output (auto: a terminal only; honours NO_COLOR).")]
 FullOpt = Annotated[bool, typer.Option("--full", help="Show long text in full (audio is never printed).")]
-MaxLineOpt = Annotated[int | None, typer.Option("--max-line-bytes", min=1, help="Skip lines longer than this.")]
+MaxLineOpt = Annotated[int | None, typer.Option("--max-line-bytes", min=1, metavar="N", help="Skip lines longer than this [default: 64 MiB].", show_default=False)]
 
 
 def _config(paths: list[str] | None, max_line_bytes: int | None, statuses: frozenset[str] = frozenset()) -> Any:
@@ -82,7 +92,7 @@ def _report_errors(errors: list[tuple[str, str]]) -> int:
 def show(
     response_id: Annotated[str, typer.Argument(help="A response id, a unique prefix of one, `last`, FILE:LINE, an item id or a call id.", show_default=False)],
     paths: PathsArg = None,
-    output_format: FormatOpt = "text",
+    output_format: FormatOpt = InspectFormat.text,
     color: ColorOpt = Color.auto,
     full: FullOpt = False,
     events: Annotated[bool, typer.Option("--events", help="Add the response's event counts by type.")] = False,
@@ -114,11 +124,11 @@ def ls(
     paths: PathsArg = None,
     status: Annotated[
         list[str] | None,
-        typer.Option("--status", "-s", help="Only responses with this status: completed, cancelled, failed, incomplete, in_progress or unfinished (no response.done). Repeatable or comma-separated."),
+        typer.Option("--status", "-s", metavar=STATUS_METAVAR, callback=check_statuses, help="Only responses with this status, repeatable or comma-separated (unfinished: no response.done) [default: all]."),
     ] = None,
-    sort: Annotated[str, typer.Option("--sort", help="Order: line (file order, streamed), latency, tokens, cost (largest first) or status.")] = "line",
-    limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, help="Show at most this many rows.")] = None,
-    output_format: FormatOpt = "text",
+    sort: Annotated[LsSort, typer.Option("--sort", help="Order: line (file order, streamed), latency, tokens, cost (largest first) or status.")] = LsSort.line,
+    limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, metavar="N", help="Show at most this many rows [default: all].", show_default=False)] = None,
+    output_format: FormatOpt = InspectFormat.text,
     color: ColorOpt = Color.auto,
     max_line_bytes: MaxLineOpt = None,
 ) -> None:
@@ -150,7 +160,7 @@ def stats(
     paths: PathsArg = None,
     by_session: Annotated[bool, typer.Option("--by-session", help="Detail every session instead of one line each.")] = False,
     events: Annotated[bool, typer.Option("--events", help="Add event counts by type.")] = False,
-    output_format: FormatOpt = "text",
+    output_format: FormatOpt = InspectFormat.text,
     color: ColorOpt = Color.auto,
     max_line_bytes: MaxLineOpt = None,
 ) -> None:

@@ -10,12 +10,14 @@ called per event.
 consumed, and draws a transient Rich bar on the stderr console only when the run is slow (still
 going after :data:`DELAY_S`) or the input is large (over :data:`LARGE_BYTES`). The CLI builds
 one per invocation with :func:`for_validate`, which returns None (no bar, no hook, no cost) when
-stderr is not a terminal or ``--quiet`` is given. Stdout is never touched: the bar is erased
-before the report is written, so the report is the same with and without it.
+stderr is not a terminal or ``--quiet`` is given. Stdout is never touched: findings stream out
+as each input finishes, and when stdout is the same terminal the bar is erased around them
+(:meth:`ByteProgress.paused`), so the report is the same with and without it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import threading
@@ -187,6 +189,22 @@ class ByteProgress:
             bar.start()
             self._bar = bar
             self.shown = True
+
+    @contextlib.contextmanager
+    def paused(self) -> Iterator[None]:
+        """Erase the bar while the caller prints to the same terminal, then draw it again."""
+        with self._lock:
+            bar = self._bar
+        if bar is None:
+            yield
+            return
+        bar.stop()
+        try:
+            yield
+        finally:
+            with self._lock:
+                if not self._closed and self._bar is bar:
+                    bar.start()
 
     def close(self) -> None:
         """Stop the timer and erase the bar, if it was drawn. Safe to call twice."""

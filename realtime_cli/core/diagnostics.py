@@ -63,6 +63,9 @@ class FileSummary:
     readable: bool = True
     elided: dict[str, int] = field(default_factory=dict)
     """Findings past the per-file cap of their code: counted here (code -> count), not kept."""
+    is_log: bool = True
+    """False for a named directory that holds no log file: it has findings (RT008) but is
+    not a file that was checked, so the totals do not count it."""
 
 
 @dataclass(slots=True)
@@ -109,6 +112,11 @@ class Result:
                 self.tally[sev] = self.tally.get(sev, 0) + n
         if keep:
             self.diagnostics.extend(diagnostics)
+
+    @property
+    def checked_files(self) -> int:
+        """How many inputs were log files (a directory with no log in it is not one)."""
+        return sum(1 for f in self.files if f.is_log)
 
     @property
     def events(self) -> int:

@@ -65,3 +65,28 @@ def utf8_safe_tree(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [utf8_safe_tree(v) for v in value]
     return value
+
+
+# Characters a JSON encoder may leave raw (they are valid in JSON strings) but that must not
+# reach a reader raw: C1 controls, bidi controls, line/paragraph separators and the BOM.
+# ``json.dumps(ensure_ascii=True)`` (show, ls, stats) escapes them; orjson (validate) does not.
+_JSON_TABLE: dict[int, str] = {c: f"\\u{c:04x}" for c in (*range(0x7F, 0xA0), *_BIDI, 0x2028, 0x2029, 0xFEFF)}
+
+
+def json_escape_raw(document: str) -> str:
+    """A serialised JSON document with the characters above written as ``\\uXXXX`` escapes.
+
+    Safe on a whole document: outside strings JSON holds only ASCII, so every such character
+    is inside a string, where its escape means the same character.
+    """
+    if document.isascii():
+        return document
+    return document.translate(_JSON_TABLE)
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters with a ``…(+N chars)`` marker; nothing escaped
+    (for machine output, whose encoder escapes)."""
+    if len(text) <= limit:
+        return text
+    return text[:limit] + f"…(+{len(text) - limit} chars)"

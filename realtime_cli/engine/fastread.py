@@ -28,7 +28,7 @@ import msgspec
 import orjson
 
 from realtime_cli.engine import schema_types
-from realtime_cli.logs import loader
+from realtime_cli.logs import loader, streams
 from realtime_cli.logs.jsonparse import FAILED, parse_slow
 from realtime_cli.logs.loader import ParseFailure, Record
 from realtime_cli.rules import lifecycle, refs, structure
@@ -57,17 +57,12 @@ class _Bail(Exception):
     """This file needs the loader after all (a line over the chunk size)."""
 
 
-def _opener() -> Any:
-    # The loader's ``open`` (a test may refuse it there, as a locked file would) or the builtin.
-    return getattr(loader, "open", open)
-
-
 def simple_file(path: str) -> bool:
     """Whether ``path`` is a plain file whose start this reader handles like the loader."""
     if path == "-" or path.endswith(".gz"):  # the loader reads a .gz name as gzip, whatever it holds
         return False
     try:
-        with _opener()(path, "rb") as f:
+        with streams.open_plain(path) as f:
             head = f.read(4096)
     except OSError:
         return False
@@ -99,7 +94,7 @@ def consume_file(fv: FileValidator, path: str, audio_length: Callable[[Any], int
     if fv.config.max_line_bytes < _CHUNK:
         return False
     try:
-        with _opener()(path, "rb", buffering=1 << 16) as f:
+        with streams.open_plain(path, 1 << 16) as f:
             _consume(fv, path, f, audio_length, progress, step)
     except (_Bail, OSError):
         return False

@@ -563,6 +563,6 @@ def iter_inputs(paths: list[str], config: Config, progress: Any = None) -> Itera
 def unreadable(path: str, error: str, config: Config) -> tuple[FileSummary, list[Diagnostic]]:
     """The outcome for a path that cannot be read (RT006), or a directory with no log (RT008)."""
     code = "RT008" if error == NO_LOGS else "RT006"
-    summary = FileSummary(path, readable=code != "RT006")
+    summary = FileSummary(path, readable=code != "RT006", is_log=code != "RT008")
     diag = Diagnostic(code, rules.RULES[code].severity, error, path)
     return summary, [diag] if code in config.enabled else []

@@ -27,6 +27,12 @@ _BOMS = (
 _JSON_START = frozenset(b"{[ \t\r\n")
 
 
+def open_plain(path: str, buffering: int = -1) -> IO[bytes]:
+    """Open a named file for binary reading: the one place the readers call ``open``, so a
+    refusal (a locked file, or a test that simulates one) reaches every reader alike."""
+    return open(path, "rb", buffering=buffering)
+
+
 def open_input(path: str) -> IO[bytes]:
     """Open ``path`` (``-``: stdin) for reading; gzip is recognised by its magic or its name.
 
@@ -42,7 +48,7 @@ def open_input(path: str) -> IO[bytes]:
         # A 64 KiB buffer, not the default (st_blksize, often 4 KiB): an audio line of 8 KB
         # then takes one read instead of several joined copies; 64 KiB reads a 200 MB
         # audio log in about half the time and a text log ~10% faster (benchmarks/README.md).
-        raw = open(path, "rb", buffering=_OPEN_BUFFER)  # noqa: SIM115 - closed by the caller
+        raw = open_plain(path, _OPEN_BUFFER)
         name = path
     try:
         head = raw.peek(2)[:2] if isinstance(raw, io.BufferedReader) else b""

@@ -74,7 +74,11 @@ def test_json_format_shape_on_clean_log() -> None:
     data = json.loads(out)
     assert data["version"] == 1
     assert data["tool"]["name"] == "rtcheck"
-    assert set(data["summary"]) == {"files", "events", "responses", "errors", "warnings", "info", "elapsed_seconds"}
+    assert set(data["summary"]) == {
+        "files", "events", "responses", "errors", "warnings", "info", "by_code", "elided", "elapsed_seconds"
+    }
+    assert list(data) == ["version", "tool", "diagnostics", "files", "summary"]  # diagnostics stream first
+    assert data["files"][0]["elided"] == {} and data["summary"]["elided"] == 0
     assert data["summary"]["events"] == len(lines_of(GA_EXAMPLE))
     assert data["summary"]["responses"] >= 1
     assert data["files"][0]["dialect"] == "ga"
@@ -295,5 +299,51 @@ def test_directory_without_logs_is_a_warning_not_a_silent_pass(tmp_path: Path) -
     assert code == 0
     assert [(d["code"], d["severity"]) for d in data["diagnostics"]] == [("RT008", "warning")]
     assert "no log files" in data["diagnostics"][0]["message"]
+    assert data["summary"]["files"] == 0  # the directory is not a file that was checked
     code, _ = invoke("validate", str(tmp_path), "--fail-on", "warning")
     assert code == 1
+    code, out = invoke("validate", str(tmp_path), str(GA_EXAMPLE))
+    assert "Checked 1 file," in out  # the log beside it is counted; the empty directory is not
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        ('tool = "rtcheck"\n', "pyproject.toml:1: `tool` must be a table"),
+        ('[tool.rtcheck]\nselect = [""]\n', 'pyproject.toml:2: [tool.rtcheck] select: holds an empty string'),
+        ('[tool.rtcheck]\nselect = ["RT1"\n', "pyproject.toml:2: invalid TOML"),
+        ('[tool.rtcheck]\nfail_on = "info"\n', "fail_on: did you mean fail-on?"),
+        ('[tool.rtcheck]\nselect = ["RT9"]\n', "pyproject.toml:2: [tool.rtcheck] select: 'RT9' matches no rule code"),
+    ],
+)
+@pytest.mark.parametrize("command", ["validate", "ls", "stats"])
+def test_malformed_pyproject_is_a_configuration_error(tmp_path: Path, body: str, fragment: str, command: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(body, encoding="utf-8")
+    write(tmp_path, "x.jsonl", ["{bad json"])
+    code, out = invoke(command, "x.jsonl", cwd=tmp_path)
+    assert code == 2, out
+    assert fragment in out and "internal error" not in out, out
+
+
+def test_symlink_loop_named_on_the_command_line(tmp_path: Path) -> None:
+    (tmp_path / "a.jsonl").symlink_to(tmp_path / "b.jsonl")
+    (tmp_path / "b.jsonl").symlink_to(tmp_path / "a.jsonl")
+    (tmp_path / "dangling.jsonl").symlink_to(tmp_path / "nowhere.jsonl")
+    code, out = invoke("validate", str(tmp_path / "a.jsonl"), str(tmp_path / "dangling.jsonl"))
+    assert code == 2, out
+    assert "a.jsonl:0:1: RT006 cannot open: a symbolic link loop" in out, out
+    assert "dangling.jsonl:0:1: RT006 cannot open: dangling symbolic link (its target" in out, out
+    assert "no such file" not in out
+
+
+def test_json_output_escapes_raw_controls_and_elides_huge_values(tmp_path: Path) -> None:
+    raw = "\u202e\u009b\ufeff"
+    event = {"type": "response.done", "event_id": "evt_" + raw + "x" * 5_000_000, "response": {"status": raw}}
+    log = tmp_path / "hostile.jsonl"
+    log.write_text(json.dumps(event, ensure_ascii=False) + "\n", encoding="utf-8")
+    code, out = invoke("validate", str(log), "--format", "json")
+    assert code == 1, out[:2000]
+    assert not any(ch in out for ch in raw), "a raw bidi/C1/BOM character reached the output"
+    assert len(out) < 50_000, len(out)
+    ids = {d["event_id"] for d in json.loads(out)["diagnostics"]}
+    assert ids and all(i.startswith("evt_" + raw) and i.endswith(" chars)") for i in ids), ids

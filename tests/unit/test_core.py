@@ -71,6 +71,50 @@ def test_config_rejects_bad_values(tmp_path: Path, body: str) -> None:
         config.load(tmp_path)
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (b'tool = "rtcheck"\n', "pyproject.toml:1: `tool` must be a table"),
+        (b'[project]\nname = "x"\n\n[tool]\nrtcheck = 3\n', "pyproject.toml:5: [tool.rtcheck] must be a table, not an integer (3)"),
+        (b'[tool.rtcheck]\nselect = ["RT1",\n', "pyproject.toml:2: invalid TOML at the end of the file"),
+        (b'[tool.rtcheck]\nselect = ["RT1"]\nfail-on = = "x"\n', "pyproject.toml:3:11: invalid TOML: "),
+        (b'[tool.rtcheck]\n# caf\xe9 rtcheck\n', "pyproject.toml:2: not valid UTF-8 (byte 0xe9)"),
+        (b'[tool.rtcheck]\n\nselect = [""]\n', "pyproject.toml:3: [tool.rtcheck] select: holds an empty string"),
+        (b'[tool.rtcheck]\nselect = []\n', "pyproject.toml:2: [tool.rtcheck] select: is empty, so no rule would run"),
+        (b'[tool.rtcheck]\nignore = ["RT1", " "]\n', "pyproject.toml:2: [tool.rtcheck] ignore: holds an empty string"),
+        (b'[tool.rtcheck]\ndialect = "ga"\nfail_on = "warning"\n', "pyproject.toml:3: unknown key in [tool.rtcheck]: fail_on: did you mean fail-on?"),
+        (b'[tool.rtcheck]\nmaxlinebytes = 5\n', "maxlinebytes: did you mean max-line-bytes?"),
+        (b'[tool.rtcheck]\nzzz = 5\n', "zzz: known keys: dialect, fail-on"),
+        (b'[tool.rtcheck]\nformat = "xml"\n', "pyproject.toml:2: [tool.rtcheck] format: 'xml' is not one of 'text', 'json', 'github', 'sarif'"),
+        (b'[tool.rtcheck]\nfail-on = 2\n', "[tool.rtcheck] fail-on: must be a string, one of 'error', 'warning', 'info'; not an integer (2)"),
+        (b'[tool.rtcheck]\nmax-line-bytes = 0\n', "pyproject.toml:2: [tool.rtcheck] max-line-bytes: must be a positive integer"),
+        (b'tool.rtcheck.jobs = "2"\n', "pyproject.toml:1: [tool.rtcheck] jobs: must be a non-negative integer, not a string ('2')"),
+    ],
+)
+def test_config_errors_name_the_file_the_key_and_the_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, raw: bytes, expected: str
+) -> None:
+    (tmp_path / "pyproject.toml").write_bytes(raw)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(config.ConfigError) as info:
+        config.load(tmp_path)
+    assert expected in str(info.value)
+
+
+def test_config_choices_are_case_insensitive_and_a_bom_is_fine(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_bytes(b'\xef\xbb\xbf[tool.rtcheck]\nformat = "JSON"\n')
+    assert config.load(tmp_path).get("format") == "json"
+
+
+def test_config_error_from_a_parent_folder_names_that_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.rtcheck]\nselekt = ["RT1"]\n')
+    inner = tmp_path / "a"
+    inner.mkdir()
+    monkeypatch.chdir(inner)
+    with pytest.raises(config.ConfigError, match=r"^" + re.escape(str(tmp_path / "pyproject.toml")) + r":2: .*select\?"):
+        config.load()
+
+
 def test_dialect_event_sets_match_the_protocol_counts() -> None:
     assert len(dialect.CLIENT_EVENTS["beta"]) == 12 and len(dialect.SERVER_EVENTS["beta"]) == 34
     assert len(dialect.CLIENT_EVENTS["ga"]) == 11 and len(dialect.SERVER_EVENTS["ga"]) == 46

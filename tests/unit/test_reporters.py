@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import os
@@ -19,6 +20,23 @@ from realtime_cli.views.reporters.github import (
     format_command,
 )
 from realtime_cli.views.reporters.sarif import SarifReporter, artifact_uri
+
+SARIF_SCHEMA = Path(__file__).resolve().parents[1] / "fixtures" / "sarif" / "sarif-schema-2.1.0.json"
+
+
+@functools.cache
+def _sarif_validator() -> Any:
+    import jsonschema
+
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.Draft4Validator.check_schema(schema)
+    return jsonschema.Draft4Validator(schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
+
+
+def assert_valid_sarif(doc: dict[str, Any]) -> None:
+    """Every error the official SARIF 2.1.0 schema finds in ``doc``, in the assertion message."""
+    errors = sorted(_sarif_validator().iter_errors(doc), key=lambda e: list(e.absolute_path))
+    assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message[:300]}" for e in errors[:10])
 
 
 def _result(*diags: Diagnostic, unreadable: str | None = None) -> Result:
@@ -81,8 +99,9 @@ def test_github_message_is_bounded() -> None:
 
 
 def _check_sarif_structure(doc: dict[str, Any]) -> None:
-    """The parts of SARIF 2.1.0 that the schema requires and code scanning reads, by hand
-    (the official schema could not be vendored from a PyPI package; see the report)."""
+    """Valid against the official SARIF 2.1.0 schema (vendored), and the parts code scanning
+    reads, checked by hand."""
+    assert_valid_sarif(doc)
     assert doc["version"] == "2.1.0"
     assert isinstance(doc["$schema"], str)
     (run,) = doc["runs"]
@@ -114,8 +133,9 @@ def test_sarif_document() -> None:
     doc = json.loads(_render(SarifReporter, _result(D_ERR, D_FILE, D_INFO, D_WARN, unreadable="gone.jsonl")))
     _check_sarif_structure(doc)
     results = doc["runs"][0]["results"]
-    assert [r["ruleId"] for r in results] == ["RT101", "RT006", "RT203", "RT102"]
-    assert [r["level"] for r in results] == ["error", "error", "note", "warning"]
+    # file by file, in input order (a.jsonl, then gone.jsonl), then findings of no listed file
+    assert [r["ruleId"] for r in results] == ["RT101", "RT203", "RT006", "RT102"]
+    assert [r["level"] for r in results] == ["error", "note", "error", "warning"]
     first = results[0]
     assert first["locations"][0]["physicalLocation"]["region"] == {"startLine": 7, "startColumn": 3}
     assert first["properties"] == {"eventType": "error", "eventId": "evt_1"}
@@ -151,3 +171,76 @@ def test_artifact_uri(tmp_path: Path, monkeypatch: Any) -> None:
     assert artifact_uri(str(tmp_path / "sub" / "x.jsonl")) == "sub/x.jsonl"
     outside = artifact_uri(os.path.join(os.sep, "var", "log", "x y.jsonl"))
     assert outside == "file:///var/log/x%20y.jsonl"
+
+
+def _sarif_of(result: Result, tmp_path: Path, monkeypatch: Any) -> dict[str, Any]:
+    monkeypatch.chdir(tmp_path)
+    doc: dict[str, Any] = json.loads(_render(SarifReporter, result))
+    assert_valid_sarif(doc)
+    return doc
+
+
+def test_sarif_absolute_paths_are_file_uris_without_a_base(tmp_path: Path, monkeypatch: Any) -> None:
+    inside = str(tmp_path / "logs" / "a b.jsonl")
+    outside = os.path.join(os.sep, "var", "log", "x%y.jsonl")
+    diags = [
+        Diagnostic("RT101", Severity.ERROR, "m", inside, 3),
+        Diagnostic("RT101", Severity.ERROR, "m", outside, 4),
+        Diagnostic("RT101", Severity.ERROR, "m", "rel/c.jsonl", 5),
+        Diagnostic("RT101", Severity.ERROR, "m", "<stdin>", 6),
+    ]
+    doc = _sarif_of(Result(files=[], diagnostics=diags), tmp_path, monkeypatch)
+    locs = [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in doc["runs"][0]["results"]]
+    assert locs[0] == {"uri": "logs/a%20b.jsonl", "uriBaseId": "%SRCROOT%"}
+    assert locs[1] == {"uri": "file:///var/log/x%25y.jsonl"}  # SARIF 3.4.4: absolute, so no uriBaseId
+    assert locs[2] == {"uri": "rel/c.jsonl", "uriBaseId": "%SRCROOT%"}
+    assert locs[3]["uri"] == "stdin" and "uriBaseId" not in locs[3]
+    base = doc["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+    assert base.startswith("file:///") and base.endswith("/")
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (k, *_strings(v))]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def test_sarif_rules_carry_help_and_no_placeholder_url(tmp_path: Path, monkeypatch: Any) -> None:
+    doc = _sarif_of(_result(D_ERR), tmp_path, monkeypatch)
+    driver = doc["runs"][0]["tool"]["driver"]
+    assert "informationUri" not in driver
+    by_id = {r["id"]: r for r in driver["rules"]}
+    for code, r in by_id.items():
+        assert r["help"]["text"].startswith(f"{code} ") and r["help"]["markdown"].startswith(f"## {code} ")
+        assert r["fullDescription"]["text"].startswith(r["shortDescription"]["text"][:20]) or len(
+            r["fullDescription"]["text"]
+        ) >= len(r["shortDescription"]["text"])
+        assert r["defaultConfiguration"]["enabled"] is rules.RULES[code].default
+    documented = [c for c, rule in rules.RULES.items() if rule.doc.what]
+    assert documented, "the rule documentation has no rule with a description"
+    for code in documented:  # a documented rule says more than its one-line summary
+        assert len(by_id[code]["fullDescription"]["text"]) > len(by_id[code]["shortDescription"]["text"]) + 40
+        assert "What it checks" in by_id[code]["help"]["markdown"]
+    urls = [s for s in _strings(doc) if "://" in s and " " not in s]
+    assert all(u.startswith(("file:///", "https://docs.oasis-open.org/")) for u in urls), urls
+    text = json.dumps(doc)
+    for placeholder in ("your-org", "example.com", "OWNER/REPO", "rtcheck/rtcheck"):
+        assert placeholder not in text
+
+
+def test_sarif_elided_counts_are_notifications(tmp_path: Path, monkeypatch: Any) -> None:
+    summary = FileSummary("logs/a.jsonl", events=3, elided={"RT001": 1_999_000, "RT203": 5})
+    result = Result(files=[summary], diagnostics=[D_ERR])
+    doc = _sarif_of(result, tmp_path, monkeypatch)
+    notes = doc["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert [n["properties"]["elidedCount"] for n in notes] == [1_999_000, 5]
+    assert notes[0]["associatedRule"]["id"] == "RT001"
+    assert notes[0]["message"]["text"] == "and 1,999,000 more RT001 in this file (not listed)"
+    assert notes[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "logs/a.jsonl"
+    monkeypatch.chdir(tmp_path)
+    quiet = json.loads(_render(SarifReporter, result, quiet=True))  # RT203 is info: not shown
+    assert [n["associatedRule"]["id"] for n in quiet["runs"][0]["invocations"][0]["toolExecutionNotifications"]] == ["RT001"]

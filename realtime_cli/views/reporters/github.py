@@ -14,7 +14,7 @@ import os
 from realtime_cli.core.diagnostics import Diagnostic, Result, Severity
 from realtime_cli.core.safety import DEFAULT_LIMIT, clean
 from realtime_cli.rules import catalog as rules
-from realtime_cli.views.reporters import Output
+from realtime_cli.views.reporters import StreamingReporter
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -56,24 +56,36 @@ def format_command(d: Diagnostic) -> str:
     return f"::{_COMMAND[d.severity]} {','.join(props)}::{escape_data(message)}"
 
 
-class GithubReporter:
-    """``--format github``: annotations for GitHub Actions, then a one-line plain summary."""
+class GithubReporter(StreamingReporter):
+    """``--format github``: annotations for GitHub Actions, then a one-line plain summary.
 
-    def __init__(self, console: Output, *, quiet: bool = False) -> None:
-        self.console = console
-        self.quiet = quiet
+    Written to the stream directly (Rich would wrap long lines and break the commands), one
+    input at a time as the run goes.
+    """
 
-    def report(self, result: Result) -> None:
-        # Written to the stream directly: Rich would wrap long lines and break the commands.
+    def emit(self, diagnostics: list[Diagnostic]) -> None:
         out = self.console.file
-        for d in result.diagnostics:
-            if self.quiet and d.severity < Severity.WARNING:
-                continue
-            out.write(format_command(d) + "\n")
-        if not self.quiet:
-            errors, warnings = result.count(Severity.ERROR), result.count(Severity.WARNING)
-            out.write(
-                f"rtcheck: {len(result.files)} file(s), {result.events} events: "
-                f"{errors} error(s), {warnings} warning(s), {result.count(Severity.INFO)} info\n"
-            )
+        out.write("".join(format_command(d) + "\n" for d in diagnostics))
         out.flush()
+
+    def elided(self, path: str, counts: dict[str, int]) -> None:
+        out = self.console.file
+        file_prop = f"file={escape_property(clean(annotation_path(path), 300))}"
+        for code, n in counts.items():
+            out.write(f"::notice {file_prop},title={escape_property(code)}::{escape_data(f'and {n:,} more {code} in this file')}\n")
+        out.flush()
+
+    def summary(self, result: Result) -> None:
+        if self.quiet:
+            return
+        out = self.console.file
+        errors, warnings = result.count(Severity.ERROR), result.count(Severity.WARNING)
+        out.write(
+            f"rtcheck: {result.checked_files} file(s), {result.events} events: "
+            f"{errors} error(s), {warnings} warning(s), {result.count(Severity.INFO)} info\n"
+        )
+        out.flush()
+
+    def write_statistics(self, result: Result) -> None:
+        super().write_statistics(result)
+        self.summary(result)

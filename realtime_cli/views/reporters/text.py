@@ -9,12 +9,12 @@ and the same text is written without importing Rich (~15 ms of start-up): each l
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from realtime_cli.core.diagnostics import Diagnostic, Result, Severity
 from realtime_cli.core.safety import clean
-from realtime_cli.views.reporters import PlainOutput
+from realtime_cli.views.reporters import PlainOutput, StreamingReporter
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -47,7 +47,7 @@ def line_parts(d: Diagnostic) -> Parts:
 def summary_parts(result: Result) -> Parts:
     """The closing ``Checked N files, ...`` line as styled pieces."""
     errors, warnings, infos = (result.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
-    n_files = len(result.files)
+    n_files = result.checked_files
     return [
         (
             f"Checked {plural(n_files, 'file')}, {plural(result.events, 'event')}, "
@@ -75,27 +75,17 @@ def format_line(d: Diagnostic) -> Text:
     return to_text(line_parts(d))
 
 
-class TextReporter:
-    """Writes to a Rich Console, or, given a :class:`PlainOutput`, the same text uncoloured."""
+class TextReporter(StreamingReporter):
+    """Writes to a Rich Console, or, given a :class:`PlainOutput`, the same text uncoloured.
 
-    def __init__(self, console: Any, *, quiet: bool = False) -> None:
-        self.console = console
-        self.quiet = quiet
+    Each input's lines are written (and flushed) as soon as that input is done.
+    """
 
-    def lines(self, result: Result) -> Iterator[Parts | None]:
-        """What the report prints, line by line (None: an empty line)."""
-        for d in result.diagnostics:
-            if self.quiet and d.severity < Severity.WARNING:
-                continue
-            yield line_parts(d)
-        if self.quiet:
-            return
-        if result.diagnostics:
-            yield None
-        yield summary_parts(result)
+    def __init__(self, console: Any, *, quiet: bool = False, statistics: bool = False) -> None:
+        super().__init__(console, quiet=quiet, statistics=statistics)
+        self._any = False  # a finding was printed: an empty line before the summary
 
-    def report(self, result: Result) -> None:
-        lines = self.lines(result)
+    def _write(self, lines: Iterable[Parts | None]) -> None:
         if isinstance(self.console, PlainOutput):
             self.console.write_lines("".join(text for text, _ in parts) if parts else "" for parts in lines)
             return
@@ -105,6 +95,32 @@ class TextReporter:
                 c.print()
             else:
                 c.print(to_text(parts), soft_wrap=True, highlight=False)
+
+    def emit(self, diagnostics: list[Diagnostic]) -> None:
+        self._any = True
+        self._write(line_parts(d) for d in diagnostics)
+
+    def elided(self, path: str, counts: dict[str, int]) -> None:
+        self._any = True
+        self._write(elided_parts(path, code, n) for code, n in counts.items())
+
+    def summary(self, result: Result) -> None:
+        if self.quiet:
+            return
+        self._write([None, summary_parts(result)] if self._any else [summary_parts(result)])
+
+    def write_statistics(self, result: Result) -> None:
+        from realtime_cli.views.reporters.statistics import text_lines
+
+        lines: list[Parts | None] = [[(line, "")] for line in text_lines(result, quiet=self.quiet)]
+        if not self.quiet:
+            lines += [None, summary_parts(result)] if lines else [summary_parts(result)]
+        self._write(lines)
+
+
+def elided_parts(path: str, code: str, count: int) -> Parts:
+    """``path: and 1,999,000 more RT001 in this file``: findings a per-file cap did not keep."""
+    return [(f"{clean(path)}:", "bold"), (f" and {count:,} more ", "dim"), (code, "dim"), (" in this file", "dim")]
 
 
 def plural(n: int, noun: str) -> str:
