@@ -18,9 +18,14 @@ from typing import Annotated
 
 import typer
 
-from realtime_cli.cli.common import fail
+from realtime_cli.cli.common import examples, fail
 
 STDOUT = "-"
+EPILOG = (
+    "Exit codes: 0 written; 2 usage error, missing dependency, or an input that could not be read "
+    "(the page still names it).\n\n"
+    + examples("rtcheck report call.jsonl", "rtcheck report recordings/ -o report.html", "cat call.jsonl | rtcheck report - -o -")
+)
 
 
 def default_output(paths: list[str]) -> str:
@@ -112,4 +117,4 @@ def report(
 
 def register(app: typer.Typer) -> None:
     """Add ``report`` to the rtcheck app."""
-    app.command("report")(report)
+    app.command("report", epilog=EPILOG)(report)
