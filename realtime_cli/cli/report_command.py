@@ -18,13 +18,13 @@ from typing import Annotated
 
 import typer
 
-from realtime_cli.cli.common import examples, fail
+from realtime_cli.cli.common import Dialect, examples, fail
 
 STDOUT = "-"
 EPILOG = (
     "Exit codes: 0 written; 2 usage error, missing dependency, or an input that could not be read "
     "(the page still names it).\n\n"
-    + examples("rtcheck report call.jsonl", "rtcheck report recordings/ -o report.html", "cat call.jsonl | rtcheck report - -o -")
+    + examples("rtcheck report call.jsonl", "rtcheck report recordings/ -o report.html", "rtcheck report - -o - < call.jsonl > report.html")
 )
 
 
@@ -46,8 +46,8 @@ def _same_file(a: str, b: str) -> bool:
 def report(
     paths: Annotated[list[str], typer.Argument(help="Log files or directories; - for stdin.", show_default=False, metavar="LOG...")],
     output: Annotated[str | None, typer.Option("--output", "-o", metavar="FILE", help="Where to write the page; - for stdout [default: LOG.report.html next to the log].", show_default=False)] = None,
-    dialect: Annotated[str | None, typer.Option("--dialect", metavar="auto|beta|ga", help="Protocol dialect [default: auto, or [tool.rtcheck] dialect].", show_default=False)] = None,
-    max_line_bytes: Annotated[int | None, typer.Option("--max-line-bytes", min=1, help="Skip (and report) lines longer than this.")] = None,
+    dialect: Annotated[Dialect | None, typer.Option("--dialect", help="Protocol dialect; auto detects it per file [default: auto].", show_default=False)] = None,
+    max_line_bytes: Annotated[int | None, typer.Option("--max-line-bytes", min=1, metavar="N", help="Skip (and report) lines longer than this [default: 64 MiB].", show_default=False)] = None,
 ) -> None:
     """Write one self-contained HTML report: per session a header, a turn timeline, latency,
     tokens and cost, the turns and the validation findings."""
@@ -71,9 +71,9 @@ def report(
         prices = price_table(cfgmod.prices(fc))
     except (cfgmod.ConfigError, OSError, ValueError) as exc:
         fail(str(exc))
-    dialect = dialect or fc.get("dialect", "auto")
-    if dialect not in ("auto", "beta", "ga"):
-        fail(f"unknown dialect {dialect!r} (choose auto, beta or ga)")
+    dia = dialect.value if dialect else fc.get("dialect", "auto")
+    if dia not in ("auto", "beta", "ga"):
+        fail(f"unknown dialect {dia!r} in the configuration (choose auto, beta or ga)")
     target = output or default_output(paths)
     if target != STDOUT:
         for p in paths:
@@ -82,7 +82,7 @@ def report(
         if os.path.isdir(target):
             fail(f"-o {target} is a directory; name the HTML file to write")
     config = ReportConfig(
-        paths=tuple(paths), dialect=dialect,
+        paths=tuple(paths), dialect=dia,
         max_line_bytes=max_line_bytes or fc.get("max-line-bytes") or DEFAULT_MAX_LINE_BYTES, enabled=enabled,
         prices=prices,
     )
