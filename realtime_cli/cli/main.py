@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from realtime_cli import __version__
-from realtime_cli.cli import die_with_parent, load_prctl, rule_command
+from realtime_cli.cli import die_with_parent, load_prctl, report_command, rule_command
 from realtime_cli.cli import inspect_commands as cli_inspect
 from realtime_cli.cli.common import (
     CONTEXT_SETTINGS,
@@ -341,6 +341,7 @@ def _find_schema(name: str, dialect: str) -> str:
 # show / ls / stats live in cli_inspect (kept apart so that module can grow).
 cli_inspect.register(app)
 rule_command.register(app)  # `rtcheck rule CODE`: one rule's documentation
+report_command.register(app)
 
 _INSPECT_EXAMPLES = {
     "show": examples("rtcheck show last session.jsonl", "rtcheck show resp_CZ34 recordings/ --format json"),
