@@ -196,6 +196,19 @@ def _file_selection(file_config: Any) -> set[str]:
     return chosen
 
 
+def inspect_settings() -> tuple[Any, frozenset[str], Any]:
+    """What show, ls, stats and report read from ``[tool.rtcheck]``: the table itself, the
+    codes it enables and the price table (exit 2 on a bad configuration)."""
+    from realtime_cli.core import config as cfgmod
+    from realtime_cli.session.prices import price_table
+
+    try:
+        fc = cfgmod.load()
+        return fc, selected_codes(fc, None, None), price_table(cfgmod.prices(fc))
+    except (cfgmod.ConfigError, OSError, ValueError) as exc:
+        fail(str(exc))
+
+
 def resolve_paths(paths: list[str] | None, file_config: Any) -> list[str]:
     """CLI paths; else stdin when piped; else the configured or discovered project logs."""
     from realtime_cli.core.config import default_log_paths

@@ -24,7 +24,6 @@ from realtime_cli.cli.common import (
     fail,
     make_console,
     resolve_paths,
-    selected_codes,
 )
 
 _FORMATS = ("text", "json")
@@ -41,17 +40,11 @@ MaxLineOpt = Annotated[int | None, typer.Option("--max-line-bytes", min=1, metav
 
 def _config(paths: list[str] | None, max_line_bytes: int | None, statuses: frozenset[str] = frozenset()) -> Any:
     """Options + [tool.rtcheck] -> a frozen InspectConfig (exit 2 on a bad configuration)."""
-    from realtime_cli.core import config as cfgmod
+    from realtime_cli.cli.common import inspect_settings
     from realtime_cli.logs.loader import DEFAULT_MAX_LINE_BYTES
     from realtime_cli.session.inspection import InspectConfig
-    from realtime_cli.session.prices import price_table
 
-    try:
-        fc = cfgmod.load()
-        enabled = selected_codes(fc, None, None)
-        prices = price_table(cfgmod.prices(fc))
-    except (cfgmod.ConfigError, OSError, ValueError) as exc:
-        fail(str(exc))
+    fc, enabled, prices = inspect_settings()
     return InspectConfig(
         paths=tuple(resolve_paths(paths, fc)),
         max_line_bytes=max_line_bytes or fc.get("max-line-bytes") or DEFAULT_MAX_LINE_BYTES,

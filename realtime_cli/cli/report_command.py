@@ -58,19 +58,12 @@ def report(
         fail(f"`rtcheck report` needs {missing}, which is not installed; install it with: {html.INSTALL_HINT}")
     if STDOUT in paths and output is None:
         fail("the log comes from stdin: say where the report goes with -o FILE (or -o - for stdout)")
-    from realtime_cli.cli.common import selected_codes
-    from realtime_cli.core import config as cfgmod
+    from realtime_cli.cli.common import inspect_settings
     from realtime_cli.logs.loader import DEFAULT_MAX_LINE_BYTES
-    from realtime_cli.session.prices import price_table
     from realtime_cli.views.html.collect import ReportConfig, collect
     from realtime_cli.views.html.page import report_view
 
-    try:
-        fc = cfgmod.load()
-        enabled = selected_codes(fc, None, None)
-        prices = price_table(cfgmod.prices(fc))
-    except (cfgmod.ConfigError, OSError, ValueError) as exc:
-        fail(str(exc))
+    fc, enabled, prices = inspect_settings()
     dia = dialect.value if dialect else fc.get("dialect", "auto")
     if dia not in ("auto", "beta", "ga"):
         fail(f"unknown dialect {dia!r} in the configuration (choose auto, beta or ga)")
