@@ -12,9 +12,7 @@ A response is rebuilt from every event that names it, so a truncated log (no
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +20,7 @@ from typing import Any
 from realtime_cli.engine.validate import audio_length
 from realtime_cli.logs import dialect as dl
 from realtime_cli.logs.loader import Record
+from realtime_cli.session.timing import Clock
 
 JSON_VERSION = 2
 
@@ -112,48 +111,6 @@ def bytes_per_ms(fmt: str | None) -> float:
         # 16-bit mono: 2 bytes per sample.
         return int(rate) * 2 / 1000 if rate.isdigit() and int(rate) > 0 else PCM16_BYTES_PER_MS
     return PCM16_BYTES_PER_MS
-
-
-_LOCALE_TIME = re.compile(r"^\s*(\d{1,2}):(\d{2}):(\d{2})(?:[.,](\d{1,3}))?\s*([AaPp][Mm])?\s*$")
-
-
-def timestamp_ms(ts: Any) -> float | None:
-    """A log timestamp as milliseconds on some clock, or None if it is not one.
-
-    Only differences between two values of the same log are meaningful. Accepts ISO-8601
-    strings (``time``, LiveKit), epoch milliseconds (lively4) or seconds, relative
-    milliseconds (cookbook ``event_time_ms``) and locale times such as ``3:04:05 PM``
-    (realtime-console; milliseconds since midnight).
-    """
-    if isinstance(ts, bool):
-        return None
-    if isinstance(ts, int | float):
-        value = float(ts)
-        if value != value or value in (float("inf"), float("-inf")):
-            return None
-        # Epoch seconds (10 digits) vs epoch or relative milliseconds.
-        if 1e9 <= value < 1e11:
-            return value * 1000.0
-        return value
-    if not isinstance(ts, str) or len(ts) > 64:
-        return None
-    m = _LOCALE_TIME.match(ts)
-    if m:
-        hour, minute, sec = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        frac = int((m.group(4) or "0").ljust(3, "0"))
-        ampm = (m.group(5) or "").lower()
-        if ampm == "pm" and hour < 12:
-            hour += 12
-        elif ampm == "am" and hour == 12:
-            hour = 0
-        return float(((hour * 60 + minute) * 60 + sec) * 1000 + frac)
-    try:
-        parsed = _dt.datetime.fromisoformat(ts.strip())
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=_dt.UTC)
-    return parsed.timestamp() * 1000.0
 
 
 def pretty_json_text(text: str) -> str:
@@ -344,6 +301,7 @@ class ResponseBuilder:
         self._pending_create: Record | None = None
         self._item_index: dict[tuple[str, str], ItemSummary] = {}
         self.session_output_format: str | None = None
+        self.clock = Clock()  # the same reading of times as the session model's, per file
 
     def feed(self, rec: Record) -> ResponseSummary | None:
         """Take one record; return the response it belonged to, if any."""
@@ -377,7 +335,7 @@ class ResponseBuilder:
     def _attach_create(self, resp: ResponseSummary, create: Record) -> None:
         resp.counts["response.create"] += 1
         resp.first_line = min(resp.first_line, create.line) if resp.first_line else create.line
-        ts = timestamp_ms(create.ts)
+        ts = self.clock.read(create)
         if ts is not None:
             resp.t_start = ts
         if resp.dialect is None:
@@ -412,7 +370,7 @@ class ResponseBuilder:
         resp.last_line = max(resp.last_line, rec.line)
         if self.keep_records:
             resp.records.append(rec)
-        ts = timestamp_ms(rec.ts)
+        ts = self.clock.read(rec)
         if resp.dialect is None:
             resp.dialect = dl.strong_signal(ev, etype)
         if etype in RESPONSE_CARRIERS or etype == "realtime.response":

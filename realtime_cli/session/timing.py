@@ -56,9 +56,10 @@ class Clock:
                         break
         if raw is None:
             return None
-        return self._convert(raw)
+        return self.convert(raw)
 
-    def _convert(self, raw: Any) -> float | None:
+    def convert(self, raw: Any) -> float | None:
+        """One raw time value in ms; the first number read fixes the unit for the rest."""
         if isinstance(raw, bool):
             return None
         if isinstance(raw, int | float):

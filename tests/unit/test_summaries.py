@@ -12,7 +12,6 @@ from realtime_cli.session.summaries import (
     build_responses,
     bytes_per_ms,
     response_dict,
-    timestamp_ms,
     usage_checks,
 )
 
@@ -81,7 +80,9 @@ def test_usage_checks_tolerate_garbage() -> None:
     ],
 )
 def test_timestamps(ts: object, expected: float | None) -> None:
-    assert timestamp_ms(ts) == expected
+    from realtime_cli.session.timing import Clock
+
+    assert Clock().convert(ts) == expected  # a fresh clock: the first value fixes the unit
 
 
 def test_audio_bytes_per_ms() -> None:
