@@ -146,11 +146,15 @@ def _consume(fv: FileValidator, path: str, f: Any, audio_length: Callable[[Any],
                     known = table[etype] if etype in table else _fast_entry(fv._fast_dialect, etype)
                     ok = fast_ok[etype] = known is not None and _handlers_match(checker, etype, entry[2])
                 if ok:
+                    n = -1
                     try:
-                        ev = entry[0].decode(raw)
+                        if entry[2][2] and len(raw) > _SLICE_MIN:
+                            ev, n = _sliced(entry, raw)
+                        else:
+                            ev = entry[0].decode(raw)
                     except decode_error:
                         ev = None
-                    if ev is not None and _fast_event(fams, ev, entry, audio_length, lineno):
+                    if ev is not None and _fast_event(fams, ev, entry, audio_length, lineno, n):
                         saw_content = True
                         summary.events += 1
                         continue
@@ -182,6 +186,46 @@ def _consume(fv: FileValidator, path: str, f: Any, audio_length: Callable[[Any],
         raise _Bail  # an empty or blank file: the loader says so (RT008)
 
 
+_SLICE_MIN = 1024  # audio lines longer than this have their payload sliced out (see _sliced)
+_AUDIO_KEYS = {"append": (b'"audio":"', b'"audio"', "audio")}
+_DELTA_KEYS = (b'"delta":"', b'"delta"', "delta")
+_B64_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+_B64_PADS = (b"", b"=", b"==")
+
+
+def _sliced(entry: tuple[Any, str, tuple[str, bool, bool]], raw: bytes) -> tuple[Any, int]:
+    """Decode an audio line without copying its payload into a ``str``: the payload is cut out
+    of the raw bytes, checked as canonical base64 there, and the rest of the line is decoded and
+    validated by msgspec with an empty payload in its place (the payload's schema is a bare
+    ``string``, so an empty one stands for any). Returns ``(event, decoded length)``, or
+    ``(event, -1)`` for a line this cannot read exactly (the caller then takes the Struct path).
+
+    The cut is the top-level payload exactly when the line holds no backslash outside the
+    payload (so no key is escaped and no ``"`` hides in a string), the key's quoted name occurs
+    once in the whole line, and the decoded event's payload is the empty one put in its place.
+    The payload itself holds only base64 characters (checked), so it has no escape either.
+    About 2.5 us less per 8 KB line than decoding the payload into a ``str`` and checking that.
+    """
+    key, name, attr = _AUDIO_KEYS.get(entry[2][0], _DELTA_KEYS)
+    i = raw.find(key)
+    if i >= 0:
+        s = i + len(key)
+        j = raw.find(b'"', s)
+        if j > 0:
+            head = raw[:s]
+            tail = raw[j:]
+            if b"\\" not in head and b"\\" not in tail and name not in tail and raw.find(name, 0, i) < 0:
+                payload = raw[s:j]
+                size = j - s
+                if not size & 3:
+                    pad = 0 if payload[-1:] != b"=" else 2 if payload[-2:-1] == b"=" else 1
+                    if payload.translate(None, _B64_ALPHABET) == _B64_PADS[pad]:
+                        ev = entry[0].decode(head + tail)
+                        if getattr(ev, attr) == "":
+                            return ev, (size - pad) * 3 // 4
+    return entry[0].decode(raw), -1
+
+
 def _handlers_match(checker: Any, etype: str, spec: tuple[str, bool, bool]) -> bool:
     """Whether ``etype``'s handlers are exactly the ones the fast path stands in for."""
     handlers = checker.handlers_for(etype) or ()
@@ -196,16 +240,17 @@ def _families(checker: Any) -> tuple[Any, Any, Any]:
 
 
 def _fast_event(fams: tuple[Any, Any, Any], ev: Any, entry: tuple[Any, str, tuple[str, bool, bool]],
-                audio_length: Callable[[Any], int], line: int) -> bool:
+                audio_length: Callable[[Any], int], line: int, n: int = -1) -> bool:
     """The rules' work for one valid hot event, if nothing in it needs the general path.
 
+    ``n``: the audio payload's decoded length when :func:`_sliced` already has it (-1: not).
     Checks every precondition first and changes state only when all hold, so a False leaves
     everything as it was for the general path.
     """
     life, struct, ref = fams
     spec = entry[2]
     if spec[0] == "append":  # lifecycle.on_client, and structure.on_append for a valid payload
-        if life is None or audio_length(ev.audio) < 0:
+        if life is None or (n < 0 and audio_length(ev.audio) < 0):
             return False
         eid = ev.event_id
         if type(eid) is str:
@@ -222,9 +267,10 @@ def _fast_event(fams: tuple[Any, Any, Any], ev: Any, entry: tuple[Any, str, tupl
         prev = ref.audio_ms.get(iid)
         if prev is None:
             return False
-        n = audio_length(ev.delta)
         if n < 0:
-            return False
+            n = audio_length(ev.delta)
+            if n < 0:
+                return False
         st.seen = True
         ref.audio_ms[iid] = prev + n / ref.response_bpm.get(rid, ref.session_bpm)
         return True

@@ -43,6 +43,7 @@ def test_audio_length_agrees_on_random_and_odd_payloads() -> None:
 import json  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+import msgspec  # noqa: E402
 import pytest  # noqa: E402
 
 from benchmarks import loggen  # noqa: E402
@@ -130,3 +131,79 @@ def test_msgspec_reader_hands_long_lines_and_odd_starts_to_the_loader(tmp_path: 
         _both(log, Config(max_line_bytes=4096))
     assert not fastread.simple_file(str(tmp_path / "bom.jsonl"))
     assert not fastread.simple_file(str(tmp_path / "array.json"))
+
+
+def test_sliced_audio_payloads_read_exactly_as_the_loader_reads_them(tmp_path: Path) -> None:
+    """Long audio lines have their payload cut out of the raw bytes (fastread._sliced); every
+    spelling that could fool a byte search must give the general path's answers."""
+    lines = _session_lines("ga", seed=7)
+    hot = [i for i, text in enumerate(lines) if "output_audio.delta" in text[:60] or "input_audio_buffer.append" in text[:60]]
+    assert len(hot) > 10
+    real = binascii.b2a_base64(bytes(range(256)) * 8, newline=False).decode()
+    other = binascii.b2a_base64(bytes(range(256)) * 5, newline=False).decode()
+    assert len(real) > 1024
+
+    def dumps(obj: Any, ascii: bool = True) -> str:
+        return json.dumps(obj, separators=(",", ":"), ensure_ascii=ascii)
+
+    def spellings(raw: str, key: str) -> list[str]:
+        e = json.loads(raw)
+        value = e[key]
+        return [
+            raw,
+            raw.replace(f'"{key}":', f'"{key}" :', 1),  # whitespace before the colon
+            raw.replace(f'"{key}":', '"\\u00' + format(ord(key[0]), "x") + f'{key[1:]}":', 1),  # an escaped key
+            # Before the real key (a byte search finds the first): the key's name inside an
+            # escaped key, the same key in a nested object, a duplicate key (the last one wins).
+            "{" + f'"x\\"{key}":"{other}",' + raw[1:],
+            "{" + f'"nested":{{"{key}":"{other}"}},' + raw[1:],
+            "{" + f'"{key}":"{other}",' + raw[1:],
+            raw[:-1] + f',"{key}":"{other}"' + "}",
+            # The same with an empty real payload, which the empty cut must not be taken for.
+            "{" + f'"nested":{{"{key}":"{other}"}},' + dumps({**e, key: ""})[1:],
+            "{" + f'"nested":{{"{key}":"{other}"}},' + dumps({**e, key: ""})[1:].replace(f'"{key}":', '"\\u00'
+                                                                                            + format(ord(key[0]), "x") + f'{key[1:]}":', 1),
+            dumps({**e, key: value[:-1]}),  # not a multiple of 4
+            dumps({**e, key: value[:-4] + "AA=="}),  # two pads
+            dumps({**e, key: value[:-4] + "AAA="}),  # one pad
+            dumps({**e, key: value[:-4] + "A==="}),  # too much padding
+            dumps({**e, key: value[:-4] + "AA=A"}),  # padding inside
+            dumps({**e, key: value[:100] + "\\n" + value[100:]}),  # an escape inside the payload
+            dumps({**e, key: value[:100] + "\u00e9" + value[101:]}),  # a non-ASCII character
+            dumps({**e, key: value[:100] + "\u00e9" + value[101:]}, ascii=False),
+            dumps({**e, key: ""}),
+            dumps({**e, key: real, "event_id": "ev\\u0022" + key}),
+        ]
+
+    variants: list[list[str]] = []
+    sliced = 0
+    for i in hot[3:9]:
+        key = "audio" if "append" in lines[i][:60] else "delta"
+        etype = json.loads(lines[i])["type"]
+        entry = fastread._decoders("ga")[etype.encode()]
+        long_raw = json.dumps({**json.loads(lines[i]), key: real}, separators=(",", ":"))
+        for spelled in spellings(long_raw, key):
+            variants.append([*lines[:i], spelled, *lines[i + 1:]])
+            # The slicer alone: its event and length are the full decode's, or it declines (-1).
+            raw = spelled.encode() + b"\n"
+            try:
+                whole = entry[0].decode(raw)
+            except msgspec.ValidationError:
+                whole = None
+            try:
+                ev, n = fastread._sliced(entry, raw)
+            except msgspec.ValidationError:
+                assert whole is None, spelled[:80]
+                continue
+            assert whole is not None
+            if n >= 0:
+                sliced += 1
+                assert n == audio_length(getattr(whole, key)), spelled[:80]
+                assert msgspec.structs.replace(ev, **{key: getattr(whole, key)}) == whole
+            else:
+                assert ev == whole
+    assert sliced >= 6  # the plain spellings were sliced
+    for n, variant in enumerate(variants):
+        log = tmp_path / f"s{n}.jsonl"
+        log.write_text("\n".join(variant) + "\n", encoding="utf-8")
+        _both(log)
