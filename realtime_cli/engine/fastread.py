@@ -190,7 +190,6 @@ _SLICE_MIN = 1024  # audio lines longer than this have their payload sliced out 
 _AUDIO_KEYS = {"append": (b'"audio":"', b'"audio"', "audio")}
 _DELTA_KEYS = (b'"delta":"', b'"delta"', "delta")
 _B64_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-_B64_PADS = (b"", b"=", b"==")
 
 
 def _sliced(entry: tuple[Any, str, tuple[str, bool, bool]], raw: bytes) -> tuple[Any, int]:
@@ -214,15 +213,17 @@ def _sliced(entry: tuple[Any, str, tuple[str, bool, bool]], raw: bytes) -> tuple
         if j > 0:
             head = raw[:s]
             tail = raw[j:]
-            if b"\\" not in head and b"\\" not in tail and name not in tail and raw.find(name, 0, i) < 0:
-                payload = raw[s:j]
-                size = j - s
-                if not size & 3:
-                    pad = 0 if payload[-1:] != b"=" else 2 if payload[-2:-1] == b"=" else 1
-                    if payload.translate(None, _B64_ALPHABET) == _B64_PADS[pad]:
-                        ev = entry[0].decode(head + tail)
-                        if getattr(ev, attr) == "":
-                            return ev, (size - pad) * 3 // 4
+            size = j - s
+            if (not size & 3 and b"\\" not in head and b"\\" not in tail and name not in tail
+                    and raw.find(name, 0, i) < 0):
+                pad = 0 if raw[j - 1] != 61 else 2 if raw[j - 2] == 61 else 1  # 61: "="
+                # The characters outside the alphabet, counted without copying the payload out:
+                # the line's, less the head's and the tail's, must be the payload's padding.
+                rest = len(raw.translate(None, _B64_ALPHABET))
+                if rest - len(head.translate(None, _B64_ALPHABET)) - len(tail.translate(None, _B64_ALPHABET)) == pad:
+                    ev = entry[0].decode(head + tail)
+                    if getattr(ev, attr) == "":
+                        return ev, (size - pad) * 3 // 4
     return entry[0].decode(raw), -1
 
 
