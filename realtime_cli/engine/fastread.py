@@ -28,6 +28,7 @@ import msgspec
 import orjson
 
 from realtime_cli.engine import schema_types
+from realtime_cli.engine.prechecks import _fast_entry
 from realtime_cli.logs import loader, streams
 from realtime_cli.logs.jsonparse import FAILED, parse_slow
 from realtime_cli.logs.loader import ParseFailure, Record
@@ -103,8 +104,6 @@ def consume_file(fv: FileValidator, path: str, audio_length: Callable[[Any], int
 
 def _consume(fv: FileValidator, path: str, f: Any, audio_length: Callable[[Any], int], progress: Any,
              step: int) -> None:
-    from realtime_cli.engine.filecheck import _fast_entry
-
     add = fv.add
     checker = fv.checker
     summary = fv.summary

@@ -149,7 +149,7 @@ def _chunk_task(
     (a few times cheaper to load in the main process than pickled objects), or with pickle
     when a value orjson cannot write (an integer beyond 64 bits) is in the range.
     """
-    from realtime_cli.engine.filecheck import precheck
+    from realtime_cli.engine.prechecks import precheck
 
     with open(path, "rb") as f:
         f.seek(start)

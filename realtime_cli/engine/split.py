@@ -128,7 +128,7 @@ def early_signal(path: str, config: Any) -> tuple[str, int] | None:
     scan stops well before that buffer could fill, so a signal found here is the one the
     engine uses. None: no early signal (such a file is not split).
     """
-    from realtime_cli.engine.filecheck import AUDIO_FIELDS, audio_length
+    from realtime_cli.engine.prechecks import AUDIO_FIELDS, audio_length
     from realtime_cli.logs import dialect as dl
 
     records = weight = 0

@@ -1,6 +1,6 @@
 """Validation runs: every input in order, sequentially or with ``--jobs`` workers.
 
-The per-input work is :mod:`realtime_cli.engine.filecheck` (re-exported here, the engine's
+The per-input work is :mod:`realtime_cli.engine.filecheck` and :mod:`.prechecks` (re-exported here, the engine's
 public entry point: ``Config``, ``FileValidator``, ``validate_stream``, ``validate_file``,
 ``audio_length``); :mod:`.parallel` and :mod:`.split` run it across processes. Imports point
 down: this module -> parallel -> split -> filecheck.
@@ -14,17 +14,15 @@ from typing import Any
 
 from realtime_cli.core.diagnostics import Diagnostic, FileSummary, Result, Severity
 from realtime_cli.engine.filecheck import (
-    AUDIO_FIELDS,
     STDIN_NAME,
     Config,
     FileValidator,
-    audio_length,
     iter_inputs,
-    precheck,
     unreadable,
     validate_file,
     validate_stream,
 )
+from realtime_cli.engine.prechecks import AUDIO_FIELDS, audio_length, precheck
 from realtime_cli.rules import catalog as rules
 
 __all__ = [
