@@ -1,4 +1,4 @@
-"""Regenerate docs/report.png: the HTML report of examples/ga_session.jsonl, as headless
+"""Regenerate docs/report.png: the HTML report of examples/ga_voice_agent.jsonl, as headless
 Chromium draws it at a desktop width.
 
     python docs/screenshot.py [LOG] [-o docs/report.png] [--width 1280] [--full]
@@ -23,7 +23,7 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "-
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("log", nargs="?", default="examples/ga_session.jsonl", help="relative to the repository root")
+    ap.add_argument("log", nargs="?", default="examples/ga_voice_agent.jsonl", help="relative to the repository root")
     ap.add_argument("-o", "--output", default=str(ROOT / "docs" / "report.png"))
     ap.add_argument("--width", type=int, default=1280)
     ap.add_argument("--height", type=int, default=1500)
