@@ -90,7 +90,7 @@ def consume_file(fv: FileValidator, path: str, audio_length: Callable[[Any], int
     ``fv`` may then have been fed part of the file and must be dropped.
 
     ``progress``: called as ``progress(path, offset)`` at the first line starting ``step``
-    bytes after the previous call (as :func:`realtime_cli.cli.progress.ticking` does).
+    bytes after the previous call (as :func:`realtime_cli.engine.ticks.ticking` does).
     """
     if fv.config.max_line_bytes < _CHUNK:
         return False

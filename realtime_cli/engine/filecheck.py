@@ -382,14 +382,14 @@ def validate_file(path: str, config: Config, progress: Any = None) -> tuple[File
         fv = FileValidator(path, config)
         step = 0
         if progress is not None:
-            from realtime_cli.cli.progress import STEP_BYTES
+            from realtime_cli.engine.ticks import STEP_BYTES
 
             step = STEP_BYTES
         if fastread.consume_file(fv, path, audio_length, progress, step or 2 << 20):
             return fv.finish()
     items: Iterable[Record | ParseFailure] = iter_file(path, config.max_line_bytes)
-    if progress is not None:  # realtime_cli.cli.progress: a hook call every few MB, never per event
-        from realtime_cli.cli.progress import ticking
+    if progress is not None:  # a hook call every few MB, never per event (see .ticks)
+        from realtime_cli.engine.ticks import ticking
 
         items = ticking(path, items, progress)
     if path == "-":

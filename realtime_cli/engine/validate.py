@@ -50,7 +50,7 @@ def run(
 ) -> Result:
     """Validate every input and return the whole result (``config.jobs`` != 1: in parallel).
 
-    ``progress``: an optional ``hook(path, bytes_done)`` (see :mod:`realtime_cli.cli.progress`),
+    ``progress``: an optional ``hook(path, bytes_done)`` (see :mod:`realtime_cli.engine.ticks`),
     called every few MB within a file and with ``-1`` when an input is finished.
 
     ``on_file``: called with each input's summary and sorted findings as soon as that input is

@@ -14,7 +14,7 @@ from rich.console import Console
 
 from benchmarks.loggen import write_log
 from realtime_cli.cli import progress
-from realtime_cli.engine import parallel
+from realtime_cli.engine import parallel, ticks
 from realtime_cli.engine.validate import Config, run
 from realtime_cli.logs.loader import Record, iter_file
 
@@ -60,7 +60,7 @@ def test_ticking_calls_once_per_step_and_passes_every_item(tmp_path: Path) -> No
 def test_ticking_default_step_is_read_at_call_time(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     log = tmp_path / "a.jsonl"
     write_log(log, "ga", profile="text", turns=5, seed=1)
-    monkeypatch.setattr(progress, "STEP_BYTES", 1000)
+    monkeypatch.setattr(ticks, "STEP_BYTES", 1000)
     hook = Calls()
     for _ in progress.ticking(str(log), iter_file(str(log)), hook):
         pass
@@ -213,7 +213,7 @@ def _check_calls(hook: Calls, paths: list[Path], *, step: int, events: int) -> N
 
 def test_run_calls_the_hook_per_step_and_per_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     paths = _logs(tmp_path)
-    monkeypatch.setattr(progress, "STEP_BYTES", 16 * 1024)
+    monkeypatch.setattr(ticks, "STEP_BYTES", 16 * 1024)
     hook = Calls()
     with_hook = run([str(tmp_path)], Config(jobs=1), progress=hook)
     ordered = sorted(paths)  # a directory is read in sorted order
