@@ -129,12 +129,27 @@ def _consume(fv: FileValidator, path: str, f: Any, audio_length: Callable[[Any],
         if progress is not None and start >= next_tick:
             progress(path, start)
             next_tick = start + step
-        if raw.startswith(_HEAD) and fv._fast is not None and not checker.awaiting_start:
+        if fv._fast is not None and not checker.awaiting_start:
             if hot_dialect != fv._fast_dialect:
                 hot_dialect = fv._fast_dialect
                 hot = _DECODERS.get(hot_dialect) or _DECODERS.setdefault(hot_dialect, _decoders(hot_dialect))
-            end = raw.find(b'"', 9)
-            entry = hot.get(raw[9:end]) if end > 0 else None
+            body: Any = raw
+            entry = None
+            if raw.startswith(_HEAD):
+                end = raw.find(b'"', 9)
+                entry = hot.get(raw[9:end]) if end > 0 else None
+            else:
+                # An event in an envelope ({"time", "source", "event"} and the like): the byte
+                # search only picks the candidates; _inner decides, as the loader does.
+                k = raw.find(_IN_ENVELOPE)
+                if k > 0:
+                    k += len(_IN_ENVELOPE)
+                    end = raw.find(b'"', k)
+                    entry = hot.get(raw[k:end]) if end > 0 else None
+                    if entry is not None:
+                        body = _inner(raw)
+                        if body is None:
+                            entry = None
             if entry is not None:
                 if families_of is not checker.families:  # rebuilt at a session start
                     families_of, fast_ok, fams = checker.families, {}, _families(checker)
@@ -147,10 +162,10 @@ def _consume(fv: FileValidator, path: str, f: Any, audio_length: Callable[[Any],
                 if ok:
                     n = -1
                     try:
-                        if entry[2][2] and len(raw) > _SLICE_MIN:
-                            ev, n = _sliced(entry, raw)
+                        if entry[2][2] and len(body) > _SLICE_MIN:
+                            ev, n = _sliced(entry, bytes(body))
                         else:
-                            ev = entry[0].decode(raw)
+                            ev = entry[0].decode(body)
                     except decode_error:
                         ev = None
                     if ev is not None and _fast_event(fams, ev, entry, audio_length, lineno, n):
@@ -183,6 +198,36 @@ def _consume(fv: FileValidator, path: str, f: Any, audio_length: Callable[[Any],
                 add(item)
     if not saw_content:
         raise _Bail  # an empty or blank file: the loader says so (RT008)
+
+
+class _Envelope(msgspec.Struct):
+    """The keys of a log record that decide where its event is (see ``logs.records.unwrap``)."""
+
+    event: msgspec.Raw | msgspec.UnsetType = msgspec.UNSET
+    type: msgspec.Raw | msgspec.UnsetType = msgspec.UNSET
+    event_id: msgspec.Raw | msgspec.UnsetType = msgspec.UNSET
+
+
+_ENVELOPE = msgspec.json.Decoder(_Envelope)
+_IN_ENVELOPE = b'"event":{"type":"'
+
+
+def _inner(raw: bytes) -> Any:
+    """The event of an enveloped record (a ``msgspec.Raw``: its bytes, not copied), or None
+    when the record is not one (then the general path reads it).
+
+    ``unwrap`` takes a record's ``event`` value as its event unless the record itself has both
+    ``type`` and ``event_id``: the same decision, on the keys as msgspec decodes them (escaped
+    names; duplicates: the last one wins, as with orjson). That the value is an object of the
+    expected type is then the Struct decoder's check (its ``type`` tag).
+    """
+    try:
+        env = _ENVELOPE.decode(raw)
+    except (msgspec.ValidationError, msgspec.DecodeError):
+        return None
+    if env.event is msgspec.UNSET or (env.type is not msgspec.UNSET and env.event_id is not msgspec.UNSET):
+        return None
+    return env.event
 
 
 _SLICE_MIN = 1024  # audio lines longer than this have their payload sliced out (see _sliced)

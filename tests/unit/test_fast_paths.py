@@ -207,3 +207,45 @@ def test_sliced_audio_payloads_read_exactly_as_the_loader_reads_them(tmp_path: P
         log = tmp_path / f"s{n}.jsonl"
         log.write_text("\n".join(variant) + "\n", encoding="utf-8")
         _both(log)
+
+
+@pytest.mark.parametrize("envelope", ["time-source", "direction", "cookbook", "livekit", "agents", "lively4"])
+def test_msgspec_reader_reads_enveloped_deltas_as_the_loader_does(tmp_path: Path, envelope: str) -> None:
+    """Deltas inside an envelope take the shortest path too (fastread._inner); every shape of
+    record that a byte search for `"event":{"type":"` could mistake must read as the loader
+    reads it."""
+    src = tmp_path / "src.jsonl"
+    loggen.write_log(src, "ga", profile="text", turns=4, seed=11, envelope=envelope)
+    lines = src.read_text().splitlines()
+    hot = [i for i, text in enumerate(lines) if '"response.output_text.delta"' in text]
+    assert len(hot) > 10
+    _both(src)
+    variants: list[list[str]] = []
+    rng = random.Random(envelope)
+    for i in rng.sample(hot[3:], 6):
+        raw = lines[i]
+        rec = json.loads(raw)
+        inner = rec.get("event") if isinstance(rec.get("event"), dict) else None
+        edits = [
+            raw.replace('"event":{', '"\\u0065vent":{', 1),  # an escaped key: still the envelope's event
+            raw[:-1] + ',"type":"x","event_id":"e"}',  # a record with both type and event_id is the event itself
+            raw[:-1] + ',"type":"x"}',  # type alone: still an envelope
+            raw[:-1] + ',"event":"not an object"}',  # a duplicate key: the last one wins
+            raw[:-1] + ',"event":{"type":"response.output_text.delta"}}',
+            '{"meta":{"event":{"type":"response.output_text.delta","x":1}},' + raw[1:],  # a nested look-alike first
+            raw.replace('"event":{"type":"response.output_text.delta"', '"event":{"type":"response.output_text.done"', 1),
+        ]
+        if inner is not None:
+            edits += [
+                json.dumps({**rec, "event": {**inner, "delta": 5}}, separators=(",", ":")),
+                json.dumps({**rec, "event": {**inner, "response_id": "resp_unknown"}}, separators=(",", ":")),
+                json.dumps({"event": inner}, separators=(",", ":")),
+                json.dumps({"type": "realtime", "event": inner}, separators=(",", ":")),
+                json.dumps({"event": inner, "event_id": "e", "type": inner["type"]}, separators=(",", ":")),
+            ]
+        for edit in edits:
+            variants.append([*lines[:i], edit, *lines[i + 1:]])
+    for n, variant in enumerate(variants):
+        log = tmp_path / f"e{n}.jsonl"
+        log.write_text("\n".join(variant) + "\n", encoding="utf-8")
+        _both(log)
