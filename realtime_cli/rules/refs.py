@@ -75,8 +75,8 @@ class Refs:
             "response.done": self.on_response_done,
             "conversation.item.created": self.on_conversation_item,
             "conversation.item.added": self.on_conversation_item,
-            "conversation.item.done": self.on_conversation_item,
-            "conversation.item.retrieved": self.on_conversation_item,
+            "conversation.item.done": self.on_item_known,
+            "conversation.item.retrieved": self.on_item_known,
             "conversation.item.deleted": self.on_deleted,
             "response.output_item.added": self.on_output_item,
             "response.output_item.done": self.on_output_item,
@@ -107,7 +107,10 @@ class Refs:
     def _register(self, rec: Record, item: Any) -> None:
         if not isinstance(item, dict):
             return
-        self._add_item(rec, item.get("id"))
+        iid = item.get("id")  # _add_item, inlined: most items are known already or new
+        if type(iid) is str and iid not in self.items and put_bounded(self.items, iid, None, KNOWN_CAP):
+            self.items_dropped = True
+            self.ctx.limit(rec.line, f"{KNOWN_CAP} conversation items")
         if item.get("type") == "function_call":
             self._add_call(rec, item.get("call_id"))
 
@@ -144,15 +147,18 @@ class Refs:
             self.response_bpm.pop(rid, None)
 
     def on_conversation_item(self, rec: Record, ev: dict[str, Any]) -> None:
+        """conversation.item.created (beta) / .added (GA): an item enters the conversation."""
         item = ev.get("item")
-        etype = ev["type"]
-        if etype in ("conversation.item.created", "conversation.item.added"):
-            self._check_previous(rec, ev, server=True)
-            if isinstance(item, dict) and item.get("type") == "function_call_output":
-                self._check_call(rec, ev, item.get("call_id"), "$.item.call_id")
-            self.conversation_items += 1
-            self.any_item_created = True
+        self._check_previous(rec, ev, server=True)
+        if isinstance(item, dict) and item.get("type") == "function_call_output":
+            self._check_call(rec, ev, item.get("call_id"), "$.item.call_id")
+        self.conversation_items += 1
+        self.any_item_created = True
         self._register(rec, item)
+
+    def on_item_known(self, rec: Record, ev: dict[str, Any]) -> None:
+        """conversation.item.done / .retrieved: the item exists."""
+        self._register(rec, ev.get("item"))
 
     def on_output_item(self, rec: Record, ev: dict[str, Any]) -> None:
         self.any_item_created = True

@@ -27,13 +27,14 @@ class _Inexact(Exception):
         self.key, self.value = key, value
 
 
-def _n(d: Any, key: str) -> int | None:
-    """The count at ``key`` as a Python int (exact, whatever its size), or None."""
-    if not isinstance(d, dict):
-        return None
+def _n(d: dict[str, Any], key: str) -> int | None:
+    """The count at ``key`` of the dict ``d`` as a Python int (exact, whatever its size), or None."""
     v = d.get(key)
-    if type(v) is int:
-        return v
+    return v if type(v) is int else _not_int(key, v)
+
+
+def _not_int(key: str, v: Any) -> int | None:
+    """A count that is not an int: an integral float as its int, anything else None."""
     if type(v) is float and v.is_integer():
         if abs(v) >= _EXACT:
             raise _Inexact(key, v)
@@ -58,34 +59,41 @@ def check_usage(out: Any, rec: Record, usage: Any, prefix: str, rid: str | None)
 
 
 def _check_usage(out: Any, rec: Record, usage: dict[str, Any], prefix: str, rid: str | None) -> None:
-    ev = rec.event
-    total, inp, outp = _n(usage, "total_tokens"), _n(usage, "input_tokens"), _n(usage, "output_tokens")
+    # Counts are read in a fixed order (the first inexact one is the one reported), each with
+    # the int case inline: a clean log's usage objects hold nothing else.
+    g = usage.get
+    v = g("total_tokens")
+    total = v if type(v) is int else _not_int("total_tokens", v)
+    v = g("input_tokens")
+    inp = v if type(v) is int else _not_int("input_tokens", v)
+    v = g("output_tokens")
+    outp = v if type(v) is int else _not_int("output_tokens", v)
     if total is not None and inp is not None and outp is not None and total != inp + outp:
         out.emit("RT501", f"total_tokens {total} != input_tokens {inp} + output_tokens {outp} (= {inp + outp})",
-                 line=rec.line, event=ev, json_path=f"{prefix}.total_tokens", response_id=rid)
-    idet = usage.get("input_token_details")
+                 line=rec.line, event=rec.event, json_path=f"{prefix}.total_tokens", response_id=rid)
+    idet = g("input_token_details")
     if isinstance(idet, dict):
         text, audio, image = _n(idet, "text_tokens"), _n(idet, "audio_tokens"), _n(idet, "image_tokens")
         if inp is not None and text is not None and audio is not None and inp != text + audio + (image or 0):
             parts = f"text {text} + audio {audio}" + (f" + image {image}" if image else "")
             out.emit("RT502", f"input_tokens {inp} != {parts} (= {text + audio + (image or 0)})",
-                     line=rec.line, event=ev, json_path=f"{prefix}.input_tokens", response_id=rid)
+                     line=rec.line, event=rec.event, json_path=f"{prefix}.input_tokens", response_id=rid)
         cached = _n(idet, "cached_tokens")
         cdet = idet.get("cached_tokens_details")
         if cached is not None and isinstance(cdet, dict):
             vals = [v for v in (_n(cdet, "text_tokens"), _n(cdet, "audio_tokens"), _n(cdet, "image_tokens")) if v is not None]
             if vals and cached != sum(vals):
                 out.emit("RT504", f"cached_tokens {cached} != the sum of cached_tokens_details ({sum(vals)})",
-                         line=rec.line, event=ev, json_path=f"{prefix}.input_token_details.cached_tokens", response_id=rid)
+                         line=rec.line, event=rec.event, json_path=f"{prefix}.input_token_details.cached_tokens", response_id=rid)
         if cached is not None and inp is not None and cached > inp:
             out.emit("RT505", f"cached_tokens {cached} > input_tokens {inp}: more tokens cached than were input",
-                     line=rec.line, event=ev, json_path=f"{prefix}.input_token_details.cached_tokens", response_id=rid)
-    odet = usage.get("output_token_details")
+                     line=rec.line, event=rec.event, json_path=f"{prefix}.input_token_details.cached_tokens", response_id=rid)
+    odet = g("output_token_details")
     if isinstance(odet, dict) and outp is not None:
         text, audio = _n(odet, "text_tokens"), _n(odet, "audio_tokens")
         if text is not None and audio is not None and outp != text + audio:
             out.emit("RT503", f"output_tokens {outp} != text {text} + audio {audio} (= {text + audio})",
-                     line=rec.line, event=ev, json_path=f"{prefix}.output_tokens", response_id=rid)
+                     line=rec.line, event=rec.event, json_path=f"{prefix}.output_tokens", response_id=rid)
 
 
 class Usage:
