@@ -27,6 +27,7 @@ PCM16_BYTES_PER_MS = 48
 G711_BYTES_PER_MS = 8
 _BETA_FORMATS = {"pcm16": PCM16_BYTES_PER_MS, "g711_ulaw": G711_BYTES_PER_MS, "g711_alaw": G711_BYTES_PER_MS}
 _GA_FORMATS = {"audio/pcmu": G711_BYTES_PER_MS, "audio/pcma": G711_BYTES_PER_MS}
+_ABSENT = object()
 
 
 def bytes_per_ms(obj: Any) -> int | None:
@@ -266,9 +267,11 @@ class Refs:
         return False
 
     def _check_previous(self, rec: Record, ev: dict[str, Any], server: bool) -> None:
-        if "previous_item_id" not in ev:
+        prev = ev.get("previous_item_id", _ABSENT)
+        if type(prev) is str and prev in self.items:
+            return  # the common case: a known item
+        if prev is _ABSENT:
             return
-        prev = ev.get("previous_item_id")
         if prev is None:
             if server and self.ctx.full and self.conversation_items > 0 and not self.items_dropped:
                 self.out.emit("RT603", f"previous_item_id is null, but {self.conversation_items} item(s) are already in the conversation",
