@@ -142,8 +142,8 @@ class Lifecycle:
         resp = ev.get("response")
         if not isinstance(resp, dict):
             return
-        rid = str_or_none(resp.get("id"))
-        if rid is None or rid in self.open or rid in self.done:
+        rid = resp.get("id")
+        if type(rid) is not str or rid in self.open or rid in self.done:
             return
         self.any_created = True
         conv = resp.get("conversation_id", "")
@@ -164,7 +164,10 @@ class Lifecycle:
                     line=rec.line, event=ev, json_path="$.response.id", response_id=rid, cites_line=True,
                 )
             self.active[key] = rid
-        if put_bounded(self.open, rid, _Open(rec.line, key, False), OPEN_CAP):
+        opened = self.open
+        opened[rid] = _Open(rec.line, key, False)
+        if len(opened) > OPEN_CAP:  # put_bounded, inlined
+            del opened[next(iter(opened))]
             self.dropped = True
             self.ctx.limit(rec.line, f"{OPEN_CAP} responses")
 
@@ -172,7 +175,9 @@ class Lifecycle:
         resp = ev.get("response")
         if not isinstance(resp, dict):
             return
-        rid = str_or_none(resp.get("id"))
+        rid = resp.get("id")
+        if type(rid) is not str:
+            rid = None
         check_status(self.out, rec, resp, "$.response", rid, True)
         if rid is None:
             return
@@ -180,7 +185,10 @@ class Lifecycle:
         if st is not None:
             if self.active.get(st.conv) == rid:
                 del self.active[st.conv]
-            put_bounded(self.done, rid, rec.line, KNOWN_CAP)
+            done = self.done
+            done[rid] = rec.line
+            if len(done) > KNOWN_CAP:  # put_bounded, inlined
+                del done[next(iter(done))]
             return
         first = self.done.get(rid)
         if first is not None:
@@ -248,7 +256,10 @@ class Lifecycle:
     def on_client(self, rec: Record, ev: dict[str, Any]) -> None:
         eid = ev.get("event_id")
         if type(eid) is str:
-            put_bounded(self.client_events, eid, (ev["type"], rec.line), OPEN_CAP)
+            known = self.client_events  # put_bounded, inlined: one call less per client event
+            known[eid] = (ev["type"], rec.line)
+            if len(known) > OPEN_CAP:
+                del known[next(iter(known))]
 
     def on_error(self, rec: Record, ev: dict[str, Any]) -> None:
         err = ev.get("error")

@@ -27,6 +27,7 @@ PCM16_BYTES_PER_MS = 48
 G711_BYTES_PER_MS = 8
 _BETA_FORMATS = {"pcm16": PCM16_BYTES_PER_MS, "g711_ulaw": G711_BYTES_PER_MS, "g711_alaw": G711_BYTES_PER_MS}
 _GA_FORMATS = {"audio/pcmu": G711_BYTES_PER_MS, "audio/pcma": G711_BYTES_PER_MS}
+_ABSENT = object()
 
 
 def bytes_per_ms(obj: Any) -> int | None:
@@ -75,8 +76,8 @@ class Refs:
             "response.done": self.on_response_done,
             "conversation.item.created": self.on_conversation_item,
             "conversation.item.added": self.on_conversation_item,
-            "conversation.item.done": self.on_conversation_item,
-            "conversation.item.retrieved": self.on_conversation_item,
+            "conversation.item.done": self.on_item_known,
+            "conversation.item.retrieved": self.on_item_known,
             "conversation.item.deleted": self.on_deleted,
             "response.output_item.added": self.on_output_item,
             "response.output_item.done": self.on_output_item,
@@ -107,7 +108,10 @@ class Refs:
     def _register(self, rec: Record, item: Any) -> None:
         if not isinstance(item, dict):
             return
-        self._add_item(rec, item.get("id"))
+        iid = item.get("id")  # _add_item, inlined: most items are known already or new
+        if type(iid) is str and iid not in self.items and put_bounded(self.items, iid, None, KNOWN_CAP):
+            self.items_dropped = True
+            self.ctx.limit(rec.line, f"{KNOWN_CAP} conversation items")
         if item.get("type") == "function_call":
             self._add_call(rec, item.get("call_id"))
 
@@ -144,15 +148,18 @@ class Refs:
             self.response_bpm.pop(rid, None)
 
     def on_conversation_item(self, rec: Record, ev: dict[str, Any]) -> None:
+        """conversation.item.created (beta) / .added (GA): an item enters the conversation."""
         item = ev.get("item")
-        etype = ev["type"]
-        if etype in ("conversation.item.created", "conversation.item.added"):
-            self._check_previous(rec, ev, server=True)
-            if isinstance(item, dict) and item.get("type") == "function_call_output":
-                self._check_call(rec, ev, item.get("call_id"), "$.item.call_id")
-            self.conversation_items += 1
-            self.any_item_created = True
+        self._check_previous(rec, ev, server=True)
+        if isinstance(item, dict) and item.get("type") == "function_call_output":
+            self._check_call(rec, ev, item.get("call_id"), "$.item.call_id")
+        self.conversation_items += 1
+        self.any_item_created = True
         self._register(rec, item)
+
+    def on_item_known(self, rec: Record, ev: dict[str, Any]) -> None:
+        """conversation.item.done / .retrieved: the item exists."""
+        self._register(rec, ev.get("item"))
 
     def on_output_item(self, rec: Record, ev: dict[str, Any]) -> None:
         self.any_item_created = True
@@ -260,9 +267,11 @@ class Refs:
         return False
 
     def _check_previous(self, rec: Record, ev: dict[str, Any], server: bool) -> None:
-        if "previous_item_id" not in ev:
+        prev = ev.get("previous_item_id", _ABSENT)
+        if type(prev) is str and prev in self.items:
+            return  # the common case: a known item
+        if prev is _ABSENT:
             return
-        prev = ev.get("previous_item_id")
         if prev is None:
             if server and self.ctx.full and self.conversation_items > 0 and not self.items_dropped:
                 self.out.emit("RT603", f"previous_item_id is null, but {self.conversation_items} item(s) are already in the conversation",

@@ -179,7 +179,10 @@ class Structure:
                       response_id=rid if type(rid) is str else None, **kw)
 
     def _track(self, rec: Record, it: _Item) -> None:
-        if put_bounded(self.items, it.id, it, OPEN_CAP):
+        items = self.items
+        items[it.id] = it
+        if len(items) > OPEN_CAP:  # put_bounded, inlined
+            del items[next(iter(items))]
             self.ctx.limit(rec.line, f"{OPEN_CAP} output items")
 
     def _attach(self, rs: _Resp, it: _Item) -> None:
@@ -244,13 +247,14 @@ class Structure:
                 self._emit("RT401", f"response.output_item.added for item {short(iid)} a second time", rec, ev, "$.item.id")
             return
         index = len(rs.items)
-        it = _Item(iid, item.get("type"), index, rec.line, None)
+        it = _Item(iid, item.get("type"), index, rec.line, rs)
         oi = ev.get("output_index")
         if type(oi) is int and oi != index and not rs.damaged:
             it.lenient = True
             self._emit("RT403", f"output_index {oi} but this is output item {index} of the response (they count from 0)",
                        rec, ev, "$.output_index")
-        self._attach(rs, it)
+        rs.items.append(it)  # _attach, inlined
+        rs.by_id[iid] = it
         self._track(rec, it)
 
     def on_item_done(self, rec: Record, ev: dict[str, Any]) -> None:
@@ -366,6 +370,12 @@ class Structure:
         output = resp.get("output")
         if not isinstance(output, list):
             return
+        if len(output) == len(rs.items):  # the common case, without building the two lists below
+            for i, (o, it) in enumerate(zip(output, rs.items, strict=True)):
+                if it.index != i or type(o) is not dict or o.get("id") != it.id or o.get("type") != it.type:
+                    break
+            else:
+                return
         final = [(o.get("id"), o.get("type")) if isinstance(o, dict) else (None, None) for o in output]
         streamed = [(it.id, it.type) for it in sorted(rs.items, key=lambda it: it.index)]
         if final == streamed:
@@ -447,19 +457,19 @@ class Structure:
         rs, it, iid = self._resolve(ev)
         if (rs is not None and (rs.lossy or rs.damaged)) or (it is not None and it.lenient):
             return  # the text went astray at an event already reported
-        of = f"the {kind} deltas of item {short(iid)}"
         if st.hasher is None:
             joined = "".join(st.parts)
             if joined != final:
                 where, _line = _departure(st, joined, final)
-                self._emit("RT405", f"{of} do not add up to the final `{field}`: {where}", rec, ev, f"$.{field}", cites_line=True)
+                self._emit("RT405", f"the {kind} deltas of item {short(iid)} do not add up to the final `{field}`: {where}",
+                           rec, ev, f"$.{field}", cites_line=True)
             return
         import hashlib
 
         h = hashlib.blake2b(final.encode("utf-8", "surrogatepass"), digest_size=16)
         if st.n != len(final) or h.digest() != st.hasher.digest():
-            self._emit("RT405", f"{of} ({st.n} characters, from line {st.first_line}) do not add up to the final "
-                       f"`{field}` ({len(final)} characters)", rec, ev, f"$.{field}", cites_line=True)
+            self._emit("RT405", f"the {kind} deltas of item {short(iid)} ({st.n} characters, from line {st.first_line}) "
+                       f"do not add up to the final `{field}` ({len(final)} characters)", rec, ev, f"$.{field}", cites_line=True)
 
     # ------------------------------------------------------------------ audio payloads
 

@@ -27,18 +27,23 @@ class _Inexact(Exception):
         self.key, self.value = key, value
 
 
-def _n(d: Any, key: str) -> int | None:
-    """The count at ``key`` as a Python int (exact, whatever its size), or None."""
-    if not isinstance(d, dict):
-        return None
-    v = d.get(key)
-    if type(v) is int:
-        return v
+def _not_int(key: str, v: Any) -> int | None:
+    """A count that is not an int: an integral float as its int, anything else None."""
     if type(v) is float and v.is_integer():
         if abs(v) >= _EXACT:
             raise _Inexact(key, v)
         return int(v)  # JSON Schema's integer accepts 12.0; so does the arithmetic
     return None
+
+
+def _exact(keys: tuple[str, ...], values: tuple[Any, ...]) -> list[Any]:
+    """``values`` (read at ``keys``) as counts: ints kept, the rest through :func:`_not_int`,
+    in key order (so the first inexact one is the one reported)."""
+    return [v if type(v) is int else _not_int(k, v) for k, v in zip(keys, values, strict=True)]
+
+
+_TOP = ("total_tokens", "input_tokens", "output_tokens")
+_PARTS = ("text_tokens", "audio_tokens", "image_tokens")
 
 
 def check_usage(out: Any, rec: Record, usage: Any, prefix: str, rid: str | None) -> None:
@@ -58,34 +63,50 @@ def check_usage(out: Any, rec: Record, usage: Any, prefix: str, rid: str | None)
 
 
 def _check_usage(out: Any, rec: Record, usage: dict[str, Any], prefix: str, rid: str | None) -> None:
-    ev = rec.event
-    total, inp, outp = _n(usage, "total_tokens"), _n(usage, "input_tokens"), _n(usage, "output_tokens")
+    # Each group of counts is read at once, in a fixed order; only a group holding something
+    # else than ints (never, in a clean log) goes through _exact.
+    g = usage.get
+    total, inp, outp = g("total_tokens"), g("input_tokens"), g("output_tokens")
+    if not (type(total) is int and type(inp) is int and type(outp) is int):
+        total, inp, outp = _exact(_TOP, (total, inp, outp))
     if total is not None and inp is not None and outp is not None and total != inp + outp:
         out.emit("RT501", f"total_tokens {total} != input_tokens {inp} + output_tokens {outp} (= {inp + outp})",
-                 line=rec.line, event=ev, json_path=f"{prefix}.total_tokens", response_id=rid)
-    idet = usage.get("input_token_details")
+                 line=rec.line, event=rec.event, json_path=f"{prefix}.total_tokens", response_id=rid)
+    idet = g("input_token_details")
     if isinstance(idet, dict):
-        text, audio, image = _n(idet, "text_tokens"), _n(idet, "audio_tokens"), _n(idet, "image_tokens")
+        g = idet.get
+        text, audio, image = g("text_tokens"), g("audio_tokens"), g("image_tokens")
+        if not (type(text) is int and type(audio) is int and type(image) is int):
+            text, audio, image = _exact(_PARTS, (text, audio, image))
         if inp is not None and text is not None and audio is not None and inp != text + audio + (image or 0):
             parts = f"text {text} + audio {audio}" + (f" + image {image}" if image else "")
             out.emit("RT502", f"input_tokens {inp} != {parts} (= {text + audio + (image or 0)})",
-                     line=rec.line, event=ev, json_path=f"{prefix}.input_tokens", response_id=rid)
-        cached = _n(idet, "cached_tokens")
-        cdet = idet.get("cached_tokens_details")
+                     line=rec.line, event=rec.event, json_path=f"{prefix}.input_tokens", response_id=rid)
+        cached = g("cached_tokens")
+        if type(cached) is not int:
+            cached = _not_int("cached_tokens", cached)
+        cdet = g("cached_tokens_details")
         if cached is not None and isinstance(cdet, dict):
-            vals = [v for v in (_n(cdet, "text_tokens"), _n(cdet, "audio_tokens"), _n(cdet, "image_tokens")) if v is not None]
-            if vals and cached != sum(vals):
-                out.emit("RT504", f"cached_tokens {cached} != the sum of cached_tokens_details ({sum(vals)})",
-                         line=rec.line, event=ev, json_path=f"{prefix}.input_token_details.cached_tokens", response_id=rid)
+            g = cdet.get
+            ct, ca, ci = g("text_tokens"), g("audio_tokens"), g("image_tokens")
+            if not (type(ct) is int and type(ca) is int and type(ci) is int):
+                ct, ca, ci = _exact(_PARTS, (ct, ca, ci))
+            summed = (ct or 0) + (ca or 0) + (ci or 0)  # the details present (None: absent)
+            if (ct is not None or ca is not None or ci is not None) and cached != summed:
+                out.emit("RT504", f"cached_tokens {cached} != the sum of cached_tokens_details ({summed})",
+                         line=rec.line, event=rec.event, json_path=f"{prefix}.input_token_details.cached_tokens", response_id=rid)
         if cached is not None and inp is not None and cached > inp:
             out.emit("RT505", f"cached_tokens {cached} > input_tokens {inp}: more tokens cached than were input",
-                     line=rec.line, event=ev, json_path=f"{prefix}.input_token_details.cached_tokens", response_id=rid)
+                     line=rec.line, event=rec.event, json_path=f"{prefix}.input_token_details.cached_tokens", response_id=rid)
     odet = usage.get("output_token_details")
     if isinstance(odet, dict) and outp is not None:
-        text, audio = _n(odet, "text_tokens"), _n(odet, "audio_tokens")
+        g = odet.get
+        text, audio = g("text_tokens"), g("audio_tokens")
+        if not (type(text) is int and type(audio) is int):
+            text, audio = _exact(_PARTS[:2], (text, audio))
         if text is not None and audio is not None and outp != text + audio:
             out.emit("RT503", f"output_tokens {outp} != text {text} + audio {audio} (= {text + audio})",
-                     line=rec.line, event=ev, json_path=f"{prefix}.output_tokens", response_id=rid)
+                     line=rec.line, event=rec.event, json_path=f"{prefix}.output_tokens", response_id=rid)
 
 
 class Usage:
