@@ -34,6 +34,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from realtime_cli.engine import schema_store
+from realtime_cli.engine.codegen_checks import CheckCompiler, Unsupported
 
 OUTPUT = Path(__file__).with_name("schema_types.py")
 _DOC_KEYS = frozenset({"$schema", "$id", "title", "description", "examples", "default", "$comment", "$defs"})
@@ -49,7 +50,9 @@ class Compiler:
         self.classes: list[str] = []  # class definitions, in dependency order
         self.names: dict[str, str] = {}  # node key -> class name (or type alias)
         self.used_names: set[str] = set()
-        self.building: set[str] = set()
+        self.checks = CheckCompiler(self.resolve)
+        self.post: dict[str, dict[str, tuple[str, str]]] = {}  # class -> field -> (check function, why)
+        self.deps: dict[str, set[str]] = {}  # class -> the classes its fields name
 
     # ---------------------------------------------------------------- references
 
@@ -152,23 +155,46 @@ class Compiler:
         self.names[key] = name
         fields_req: list[str] = []
         fields_opt: list[str] = []
+        missing = [r for r in required if r not in props]
+        if missing:
+            raise Inexact(f"required without a property schema: {missing}")
+        post: dict[str, tuple[str, str]] = {}
         for prop in sorted(props, key=lambda p: (p not in required, p)):
-            typ = self.type_of(props[prop], base, f"{name}_{prop}")
+            typ = self.field_type(props[prop], base, f"{name}_{prop}")
             attr = _attr(prop)
+            if typ.startswith("!"):  # no msgspec type: ``Any``, checked by a generated function
+                post[attr] = (self.checks.check(props[prop], base), typ[1:])
+                typ = "Any"
             rename = "" if attr == prop else f"name={prop!r}"
             if prop in required:
                 fields_req.append(f"    {attr}: {typ}" + (f" = field({rename})" if rename else ""))
             else:
                 default = f"field(default=UNSET{', ' + rename if rename else ''})" if rename else "UNSET"
-                fields_opt.append(f"    {attr}: {typ} | UnsetType = {default}")
-        missing = [r for r in required if r not in props]
-        if missing:
-            raise Inexact(f"required without a property schema: {missing}")
+                fields_opt.append(f"    {attr}: {typ}{'' if typ == 'Any' else ' | UnsetType'} = {default}")
         opts = ", kw_only=True" if fields_req and fields_opt else ""
         head = f"class {name}(Struct{opts}" + (f", tag_field='type', tag={tag!r}" if tag is not None else "") + "):"
         body = fields_req + fields_opt or ["    pass"]
+        if post:
+            body += ["", "    def __post_init__(self) -> None:"]
+            for attr, (check, why) in post.items():
+                unset = "" if any(line.startswith(f"    {attr}: ") for line in fields_req) else f"self.{attr} is not UNSET and "
+                body.append(f"        if {unset}not {check}(self.{attr}):  # {_comment(why)}")
+                body.append(f"            raise ValueError({attr!r})")
+        self.post[name] = post
+        self.deps[name] = {n for n in re.findall(r"\b[A-Z]\w*", "\n".join(body)) if n in self.deps or n in self.post}
         self.classes.append("\n".join([head, *body]))
         return name
+
+    def field_type(self, node: Any, base: str, hint: str) -> str:
+        """``type_of`` a property, or ``!reason`` when msgspec cannot express it exactly (nothing
+        of the failed attempt stays: no classes, no names)."""
+        mark, names, used = len(self.classes), dict(self.names), set(self.used_names)
+        try:
+            return self.type_of(node, base, hint)
+        except Inexact as exc:
+            del self.classes[mark:]
+            self.names, self.used_names = names, used
+            return f"!{exc}"
 
     def dispatch(self, node: dict[str, Any], base: str, hint: str) -> str:
         """``allOf`` of if/then on ``type`` -> a tagged union of Structs."""
@@ -221,19 +247,38 @@ class Compiler:
     # ---------------------------------------------------------------- events
 
     def event(self, dialect: str, etype: str, sid: str) -> str:
+        """The tagged Struct of one event schema (every bundled event compiles: a field msgspec
+        cannot express exactly is post-checked; anything else is a generator error)."""
         node = self.schemas[sid]
         props = node.get("properties", {})
         if node.get("type") != "object" or props.get("type") != {"const": etype} or "type" not in node.get("required", []):
-            raise Inexact("event schema without `type: const`")
+            raise SystemExit(f"{sid}: an event schema without `type: const`")
         if set(node) - _DOC_KEYS - {"type", "properties", "required"}:
-            raise Inexact("event-level keywords beyond properties")
-        mark, names, used = len(self.classes), dict(self.names), set(self.used_names)
+            raise SystemExit(f"{sid}: event-level keywords beyond properties")
+        return self.top(node, sid, f"{dialect}_{etype}", tag=etype)
+
+    def top(self, node: dict[str, Any], sid: str, hint: str, tag: str | None) -> str:
+        """An event's Struct (``tag``: its type), or for an object schema its msgspec type, or
+        when not even the top of it has one, the name of its generated check function."""
         try:
-            return self.struct(node, sid, f"{dialect}_{etype}", tag=etype)
-        except Inexact:
-            del self.classes[mark:]  # nothing of a failed event stays, not even its names
-            self.names, self.used_names = names, used
-            raise
+            if tag is not None:
+                return self.struct(node, sid, hint, tag=tag)
+            typ = self.field_type(node, sid, hint)
+            return self.checks.check(node, sid) if typ.startswith("!") else typ
+        except (Inexact, Unsupported) as exc:
+            raise SystemExit(f"{sid}: cannot compile: {exc}") from exc
+
+    def post_checked(self, cls: str) -> list[str]:
+        """``Class.field: why`` for every post-checked field ``cls`` reaches, sorted."""
+        seen, todo, out = {cls}, [cls], []
+        while todo:
+            name = todo.pop()
+            out += [f"{name}.{attr}: {why}" for attr, (_, why) in self.post.get(name, {}).items()]
+            for dep in self.deps.get(name, ()):
+                if dep not in seen:
+                    seen.add(dep)
+                    todo.append(dep)
+        return sorted(out)
 
 
 def _hint_of(uri: str) -> str:
@@ -249,6 +294,10 @@ def _attr(prop: str) -> str:
     return attr
 
 
+def _comment(text: str) -> str:
+    return text.replace("\n", " ")[:90]
+
+
 def _literal(values: list[Any]) -> str:
     strs = [v for v in values if isinstance(v, str)]
     rest = [v for v in values if not isinstance(v, str)]
@@ -260,28 +309,33 @@ def _literal(values: list[Any]) -> str:
     return " | ".join(parts)
 
 
+
+
 def generate() -> str:
     """The source of the generated module."""
     comp = Compiler()
     index = schema_store.index()
     events: dict[str, dict[str, str]] = {}
-    inexact: dict[str, dict[str, str]] = {}
+    by_schema: dict[str, str] = {}
     for dialect in sorted(index["events"]):
-        events[dialect], inexact[dialect] = {}, {}
+        events[dialect] = {}
         for etype, entry in sorted(index["events"][dialect].items()):
             sid = schema_store.schema_id(entry["schema"])
-            try:
-                events[dialect][etype] = comp.event(dialect, etype, sid)
-            except Inexact as exc:
-                inexact[dialect][etype] = str(exc)
+            events[dialect][etype] = by_schema[sid] = comp.event(dialect, etype, sid)
+    for sid in sorted(comp.schemas):  # every other schema too: realtime.response is checked alone
+        if sid not in by_schema:
+            by_schema[sid] = comp.top(comp.schemas[sid], sid, _hint_of(sid + "#"), tag=None)
+    post = {d: {t: comp.post_checked(c) for t, c in table.items() if comp.post_checked(c)} for d, table in events.items()}
     digest = hashlib.sha256()
     for sid in sorted(comp.schemas):
         digest.update(sid.encode() + repr(comp.schemas[sid]).encode())
     lines = [
         '"""GENERATED by `python -m realtime_cli.engine.codegen` from schemas/: do not edit.',
         "",
-        "msgspec Structs for the event schemas the compiler can express exactly; ``EVENTS``",
-        "maps dialect -> event type -> Struct, ``INEXACT`` dialect -> event type -> why not.",
+        "msgspec Structs for every bundled event schema and the standalone objects the engine",
+        "checks. ``EVENTS``: dialect -> event type -> Struct; ``SCHEMAS``: schema $id -> type;",
+        "``POST_CHECKED``: dialect -> event type -> the fields msgspec cannot type exactly, which",
+        "are typed ``Any`` and checked in ``__post_init__`` by the generated ``_c*`` functions.",
         f"Schemas digest: {digest.hexdigest()[:16]}",
         '"""',
         "",
@@ -292,9 +346,11 @@ def generate() -> str:
         "",
         "from msgspec import UNSET, Meta, Struct, UnsetType, field",
         "",
-        "__all__ = ['EVENTS', 'INEXACT']",
+        "__all__ = ['EVENTS', 'POST_CHECKED', 'SCHEMAS']",
         "",
     ]
+    for fn in comp.checks.functions:
+        lines += ["", fn, ""]
     for cls in comp.classes:
         lines += ["", cls, ""]
     lines += ["", "EVENTS: dict[str, dict[str, type[Struct]]] = {"]
@@ -302,10 +358,15 @@ def generate() -> str:
         lines.append(f"    {dialect!r}: {{")
         lines += [f"        {etype!r}: {cls}," for etype, cls in table.items()]
         lines.append("    },")
-    lines += ["}", "", "INEXACT: dict[str, dict[str, str]] = {"]
-    for dialect, table in inexact.items():
+    lines += ["}", "", "SCHEMAS: dict[str, Any] = {  # a msgspec type, or a check function for the whole object"]
+    lines += [f"    {sid!r}: {cls}," for sid, cls in sorted(by_schema.items())]
+    lines += ["}", "", "POST_CHECKED: dict[str, dict[str, list[str]]] = {"]
+    for dialect, ptable in post.items():
         lines.append(f"    {dialect!r}: {{")
-        lines += [f"        {etype!r}: {why!r}," for etype, why in table.items()]
+        for etype, fields in ptable.items():
+            lines.append(f"        {etype!r}: [")
+            lines += [f"            {f!r}," for f in fields]
+            lines.append("        ],")
         lines.append("    },")
     lines += ["}", ""]
     return "\n".join(lines)
