@@ -80,7 +80,9 @@ class Compiler:
                 raise Inexact("$ref beside other keywords")
             uri, target = self.resolve(base, node["$ref"])
             return self.type_of(target, uri.partition("#")[0], _hint_of(uri) or hint)
-        for bad in ("if", "then", "else", "anyOf", "oneOf", "not", "propertyNames", "maxProperties",
+        if "if" in node:
+            return self.split_on_type(node, base, hint)
+        for bad in ("if", "then", "else", "anyOf", "oneOf", "not",
                     "pattern", "patternProperties", "minLength", "maxItems", "uniqueItems", "exclusiveMinimum",
                     "exclusiveMaximum", "multipleOf", "minProperties", "dependentRequired", "contains"):
             if bad in node:
@@ -128,12 +130,57 @@ class Compiler:
             n = node.get("minItems")
             return f"list[{inner}]" if n is None else f"Annotated[list[{inner}], Meta(min_length={int(n)})]"
         if t == "object":
-            if "additionalProperties" in node:
-                raise Inexact("`additionalProperties`")
+            if "additionalProperties" in node or "propertyNames" in node or "maxProperties" in node:
+                return self.mapping(node, base, hint)
             if "properties" not in node and "required" not in node:
                 return "dict[str, Any]"
             return self.struct(node, base, hint, tag=None)
         raise Inexact(f"type {t}")
+
+    def mapping(self, node: dict[str, Any], base: str, hint: str) -> str:
+        """An object with no named properties: ``dict[key, value]`` with its lengths."""
+        if "properties" in node or "required" in node:
+            raise Inexact("`additionalProperties` beside named properties")
+        names = node.get("propertyNames", {})
+        if set(names) - {"maxLength"} or names.get("type", "string") != "string":
+            raise Inexact("`propertyNames` beyond maxLength")
+        key = "str" if "maxLength" not in names else f"Annotated[str, Meta(max_length={int(names['maxLength'])})]"
+        extra = node.get("additionalProperties", True)
+        value = self.type_of(extra, base, hint + "_value")
+        typ = f"dict[{key}, {value}]"
+        return typ if "maxProperties" not in node else f"Annotated[{typ}, Meta(max_length={int(node['maxProperties'])})]"
+
+    def split_on_type(self, node: dict[str, Any], base: str, hint: str) -> str:
+        """``type: [..]`` with ``if: {type: T}``: the ``then`` (``else``) applies to the instances
+        of type T (of the other types) only, so each JSON type gets its own msgspec type."""
+        cond, types = node["if"], node.get("type")
+        if set(cond) != {"type"} or not isinstance(cond["type"], str) or not isinstance(types, list):
+            raise Inexact("`if` on more than a JSON type")
+        rest = {k: v for k, v in node.items() if k not in ("if", "then", "else") and k not in _DOC_KEYS}
+        if set(rest) - set().union(*_APPLIES.values()) - {"type"}:
+            raise Inexact("`if` beside keywords that apply to every type")
+        parts = []
+        for t in types:
+            add = node.get("then") if t == cond["type"] else node.get("else")
+            own = {k: v for k, v in rest.items() if k in _APPLIES[t]}
+            if add is None:
+                parts.append(self.one_type(t, {**own, "type": t}, base, hint))
+                continue
+            add = {k: v for k, v in add.items() if k not in _DOC_KEYS}
+            if "$ref" in add:
+                uri, target = self.resolve(base, add["$ref"])
+                if set(add) != {"$ref"} or own or target.get("type") != t:
+                    raise Inexact("a type branch $ref that is not exactly that type")
+                parts.append(self.type_of(add, base, hint))
+                continue
+            if set(add) & set(own) or add.get("type", t) != t or set(add) - _APPLIES[t] - {"type", "allOf"}:
+                raise Inexact("a type branch that does not merge with the node")
+            if "const" in add or "enum" in add:
+                values = [add["const"]] if "const" in add else add["enum"]
+                if own or not all(_json_type(v) == t for v in values):
+                    raise Inexact("a type branch constant of another type")
+            parts.append(self.type_of({**own, **add, "type": t}, base, hint))
+        return " | ".join(parts)
 
     def struct(self, node: dict[str, Any], base: str, hint: str, tag: str | None,
                extra: dict[str, Any] | None = None, extra_required: list[str] | None = None) -> str:
@@ -279,6 +326,30 @@ class Compiler:
                     seen.add(dep)
                     todo.append(dep)
         return sorted(out)
+
+
+# The keywords that constrain instances of one JSON type (and ignore every other type).
+_APPLIES: dict[str, set[str]] = {
+    "string": {"maxLength", "minLength", "pattern", "format", "const", "enum"},
+    "integer": {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "const", "enum"},
+    "number": {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "const", "enum"},
+    "object": {"properties", "required", "additionalProperties", "propertyNames", "maxProperties", "minProperties"},
+    "array": {"items", "minItems", "maxItems", "uniqueItems", "contains"},
+    "boolean": {"const", "enum"},
+    "null": {"const", "enum"},
+}
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, int):
+        return "integer"
+    return "number" if isinstance(value, float) else "object" if isinstance(value, dict) else "array"
 
 
 def _hint_of(uri: str) -> str:

@@ -763,44 +763,321 @@ def _c75(x: Any) -> bool:
 
 
 def _c124(x: Any) -> bool:
-    if not (((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer()))): return False
+    if not _c1(x): return False
+    return True
+
+
+def _c123(x: Any) -> bool:
+    if not (isinstance(x, list)): return False
+    if isinstance(x, list) and not all(map(_c124, x)): return False
     return True
 
 
 def _c125(x: Any) -> bool:
+    if not _c1(x): return False
+    return True
+
+
+def _c126(x: Any) -> bool:
+    if not _c1(x): return False
+    return True
+
+
+def _c131(x: Any) -> bool:
+    if not (x == 'text' or x == 'audio'): return False
+    return True
+
+
+def _c130(x: Any) -> bool:
+    if not (isinstance(x, list)): return False
+    if isinstance(x, list) and not all(map(_c131, x)): return False
+    return True
+
+
+def _c132(x: Any) -> bool:
+    if not (isinstance(x, str)): return False
+    return True
+
+
+def _c133(x: Any) -> bool:
+    if not (isinstance(x, str)): return False
+    return True
+
+
+def _c134(x: Any) -> bool:
+    if not (x == 'alloy' or x == 'ash' or x == 'ballad' or x == 'coral' or x == 'echo' or x == 'fable' or x == 'onyx' or x == 'nova' or x == 'sage' or x == 'shimmer' or x == 'verse' or x == 'marin' or x == 'cedar'): return False
+    return True
+
+
+def _c135(x: Any) -> bool:
+    if not (x == 'pcm16' or x == 'g711_ulaw' or x == 'g711_alaw'): return False
+    return True
+
+
+def _c137(x: Any) -> bool:
+    if not (isinstance(x, str) or x is None): return False
+    return True
+
+
+def _c136(x: Any) -> bool:
+    if not (isinstance(x, dict) or x is None): return False
+    if isinstance(x, dict):
+        if 'model' in x and not _c133(x['model']): return False
+        if 'language' in x and not _c137(x['language']): return False
+        if 'prompt' in x and not _c137(x['prompt']): return False
+    return True
+
+
+def _c139(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
+    return True
+
+
+def _c142(x: Any) -> bool:
+    if not (x == 'server_vad' or x == 'semantic_vad'): return False
+    return True
+
+
+def _c143(x: Any) -> bool:
+    if not (x == 'low' or x == 'medium' or x == 'high' or x == 'auto'): return False
+    return True
+
+
+def _c144(x: Any) -> bool:
+    if not ((isinstance(x, (int, float)) and not isinstance(x, bool))): return False
+    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 0: return False
+    if isinstance(x, (int, float)) and not isinstance(x, bool) and x > 1: return False
+    return True
+
+
+def _c145(x: Any) -> bool:
+    if not (((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer()))): return False
+    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 0: return False
+    return True
+
+
+def _c146(x: Any) -> bool:
+    if not ((x is True or x is False)): return False
+    return True
+
+
+def _c141(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
+    if isinstance(x, dict):
+        if 'type' in x and not _c142(x['type']): return False
+        if 'eagerness' in x and not _c143(x['eagerness']): return False
+        if 'threshold' in x and not _c144(x['threshold']): return False
+        if 'prefix_padding_ms' in x and not _c145(x['prefix_padding_ms']): return False
+        if 'silence_duration_ms' in x and not _c145(x['silence_duration_ms']): return False
+        if 'create_response' in x and not _c146(x['create_response']): return False
+        if 'interrupt_response' in x and not _c146(x['interrupt_response']): return False
+    return True
+
+
+def _c140(x: Any) -> bool:
+    if not _c141(x): return False
+    return True
+
+
+def _c147(x: Any) -> bool:
+    return True
+
+
+def _c138(x: Any) -> bool:
+    if not (isinstance(x, dict) or x is None): return False
+    if not (_c140(x) if _c139(x) else _c147(x)): return False
+    return True
+
+
+def _c149(x: Any) -> bool:
+    if not (x == 'near_field' or x == 'far_field'): return False
+    return True
+
+
+def _c148(x: Any) -> bool:
+    if not (isinstance(x, dict) or x is None): return False
+    if isinstance(x, dict):
+        if 'type' in x and not _c149(x['type']): return False
+    return True
+
+
+def _c153(x: Any) -> bool:
+    if not x == 'function': return False
+    return True
+
+
+def _c154(x: Any) -> bool:
+    if not (isinstance(x, str)): return False
+    return True
+
+
+def _c155(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
+    return True
+
+
+def _c152(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
+    if isinstance(x, dict):
+        if 'type' not in x: return False
+        if 'name' not in x: return False
+        if 'type' in x and not _c153(x['type']): return False
+        if 'name' in x and not _c154(x['name']): return False
+        if 'description' in x and not _c154(x['description']): return False
+        if 'parameters' in x and not _c155(x['parameters']): return False
+    return True
+
+
+def _c151(x: Any) -> bool:
+    if not _c152(x): return False
+    return True
+
+
+def _c150(x: Any) -> bool:
+    if not (isinstance(x, list)): return False
+    if isinstance(x, list) and not all(map(_c151, x)): return False
+    return True
+
+
+def _c158(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
+    return True
+
+
+def _c160(x: Any) -> bool:
+    if not x == 'function': return False
+    return True
+
+
+def _c161(x: Any) -> bool:
+    if not (isinstance(x, str)): return False
+    return True
+
+
+def _c159(x: Any) -> bool:
+    if isinstance(x, dict):
+        if 'type' not in x: return False
+        if 'type' in x and not _c160(x['type']): return False
+        if 'name' in x and not _c161(x['name']): return False
+    return True
+
+
+def _c162(x: Any) -> bool:
+    return True
+
+
+def _c157(x: Any) -> bool:
+    if not (isinstance(x, str) or isinstance(x, dict)): return False
+    if not (_c159(x) if _c158(x) else _c162(x)): return False
+    return True
+
+
+def _c156(x: Any) -> bool:
+    if not _c157(x): return False
+    return True
+
+
+def _c163(x: Any) -> bool:
+    if not ((isinstance(x, (int, float)) and not isinstance(x, bool))): return False
+    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 0.6: return False
+    if isinstance(x, (int, float)) and not isinstance(x, bool) and x > 1.2: return False
+    return True
+
+
+def _c165(x: Any) -> bool:
+    if not (((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer()))): return False
+    return True
+
+
+def _c166(x: Any) -> bool:
     if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 1: return False
     if isinstance(x, (int, float)) and not isinstance(x, bool) and x > 4096: return False
     return True
 
 
-def _c126(x: Any) -> bool:
+def _c167(x: Any) -> bool:
     if not x == 'inf': return False
     return True
 
 
-def _c123(x: Any) -> bool:
+def _c164(x: Any) -> bool:
     if not (((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer())) or isinstance(x, str)): return False
-    if not (_c125(x) if _c124(x) else _c126(x)): return False
+    if not (_c166(x) if _c165(x) else _c167(x)): return False
+    return True
+
+
+def _c168(x: Any) -> bool:
+    if not ((isinstance(x, (int, float)) and not isinstance(x, bool))): return False
+    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 0.25: return False
+    if isinstance(x, (int, float)) and not isinstance(x, bool) and x > 1.5: return False
+    return True
+
+
+def _c169(x: Any) -> bool:
+    if not (isinstance(x, list) or x is None): return False
+    if isinstance(x, list) and not all(map(_c133, x)): return False
     return True
 
 
 def _c129(x: Any) -> bool:
-    if not (isinstance(x, str)): return False
-    if isinstance(x, str) and len(x) > 512: return False
+    if not (isinstance(x, dict)): return False
+    if isinstance(x, dict):
+        if 'modalities' in x and not _c130(x['modalities']): return False
+        if 'model' in x and not _c132(x['model']): return False
+        if 'instructions' in x and not _c133(x['instructions']): return False
+        if 'voice' in x and not _c134(x['voice']): return False
+        if 'input_audio_format' in x and not _c135(x['input_audio_format']): return False
+        if 'output_audio_format' in x and not _c135(x['output_audio_format']): return False
+        if 'input_audio_transcription' in x and not _c136(x['input_audio_transcription']): return False
+        if 'turn_detection' in x and not _c138(x['turn_detection']): return False
+        if 'input_audio_noise_reduction' in x and not _c148(x['input_audio_noise_reduction']): return False
+        if 'tools' in x and not _c150(x['tools']): return False
+        if 'tool_choice' in x and not _c156(x['tool_choice']): return False
+        if 'temperature' in x and not _c163(x['temperature']): return False
+        if 'max_response_output_tokens' in x and not _c164(x['max_response_output_tokens']): return False
+        if 'speed' in x and not _c168(x['speed']): return False
+        if 'include' in x and not _c169(x['include']): return False
     return True
 
 
-def _c130(x: Any) -> bool:
-    if isinstance(x, str) and len(x) > 64: return False
+def _c170(x: Any) -> bool:
+    if not (isinstance(x, str)): return False
+    return True
+
+
+def _c171(x: Any) -> bool:
+    if not x == 'realtime.session': return False
+    return True
+
+
+def _c172(x: Any) -> bool:
+    if not (((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer()))): return False
+    return True
+
+
+def _c173(x: Any) -> bool:
+    if not (isinstance(x, dict) or x is None): return False
+    if isinstance(x, dict):
+        if 'value' in x and not _c170(x['value']): return False
+        if 'expires_at' in x and not _c172(x['expires_at']): return False
+    return True
+
+
+def _c174(x: Any) -> bool:
+    if not (isinstance(x, str) or x is None): return False
     return True
 
 
 def _c128(x: Any) -> bool:
-    if not (isinstance(x, dict) or x is None): return False
-    if isinstance(x, dict) and len(x) > 16: return False
+    if not _c129(x): return False
     if isinstance(x, dict):
-        if not all(_c129(v) for k, v in x.items() if k not in ()): return False
-        if not all(map(_c130, x)): return False
+        if 'id' not in x: return False
+        if 'object' not in x: return False
+        if 'id' in x and not _c170(x['id']): return False
+        if 'object' in x and not _c171(x['object']): return False
+        if 'expires_at' in x and not _c172(x['expires_at']): return False
+        if 'client_secret' in x and not _c173(x['client_secret']): return False
+        if 'custom_voice_id' in x and not _c174(x['custom_voice_id']): return False
     return True
 
 
@@ -809,369 +1086,108 @@ def _c127(x: Any) -> bool:
     return True
 
 
-def _c133(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    return True
-
-
-def _c135(x: Any) -> bool:
-    if not x == 'function': return False
-    return True
-
-
-def _c136(x: Any) -> bool:
-    if not (isinstance(x, str)): return False
-    return True
-
-
-def _c134(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c135(x['type']): return False
-        if 'name' in x and not _c136(x['name']): return False
-    return True
-
-
-def _c137(x: Any) -> bool:
-    return True
-
-
-def _c132(x: Any) -> bool:
-    if not (isinstance(x, str) or isinstance(x, dict)): return False
-    if not (_c134(x) if _c133(x) else _c137(x)): return False
-    return True
-
-
-def _c131(x: Any) -> bool:
-    if not _c132(x): return False
-    return True
-
-
-def _c139(x: Any) -> bool:
-    if not _c1(x): return False
-    return True
-
-
-def _c138(x: Any) -> bool:
-    if not (isinstance(x, list)): return False
-    if isinstance(x, list) and not all(map(_c139, x)): return False
-    return True
-
-
-def _c141(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    return True
-
-
-def _c144(x: Any) -> bool:
-    if not (x == 'completed' or x == 'cancelled' or x == 'failed' or x == 'incomplete'): return False
-    return True
-
-
-def _c145(x: Any) -> bool:
-    if not (x == 'turn_detected' or x == 'client_cancelled' or x == 'max_output_tokens' or x == 'content_filter'): return False
-    return True
-
-
-def _c147(x: Any) -> bool:
-    if not (isinstance(x, str) or x is None): return False
-    return True
-
-
-def _c146(x: Any) -> bool:
-    if not (isinstance(x, dict) or x is None): return False
-    if isinstance(x, dict):
-        if 'type' in x and not _c147(x['type']): return False
-        if 'code' in x and not _c147(x['code']): return False
-        if 'message' in x and not _c147(x['message']): return False
-    return True
-
-
-def _c143(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'type' in x and not _c144(x['type']): return False
-        if 'reason' in x and not _c145(x['reason']): return False
-        if 'error' in x and not _c146(x['error']): return False
-    return True
-
-
-def _c142(x: Any) -> bool:
-    if not _c143(x): return False
-    return True
-
-
-def _c148(x: Any) -> bool:
-    return True
-
-
-def _c140(x: Any) -> bool:
-    if not (isinstance(x, dict) or x is None): return False
-    if not (_c142(x) if _c141(x) else _c148(x)): return False
-    return True
-
-
-def _c152(x: Any) -> bool:
-    if not (((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer()))): return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 0: return False
-    return True
-
-
-def _c154(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'text_tokens' in x and not _c152(x['text_tokens']): return False
-        if 'audio_tokens' in x and not _c152(x['audio_tokens']): return False
-        if 'image_tokens' in x and not _c152(x['image_tokens']): return False
-    return True
-
-
-def _c153(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'cached_tokens' in x and not _c152(x['cached_tokens']): return False
-        if 'text_tokens' in x and not _c152(x['text_tokens']): return False
-        if 'audio_tokens' in x and not _c152(x['audio_tokens']): return False
-        if 'image_tokens' in x and not _c152(x['image_tokens']): return False
-        if 'cached_tokens_details' in x and not _c154(x['cached_tokens_details']): return False
-    return True
-
-
-def _c155(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'text_tokens' in x and not _c152(x['text_tokens']): return False
-        if 'audio_tokens' in x and not _c152(x['audio_tokens']): return False
-    return True
-
-
-def _c151(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'total_tokens' not in x: return False
-        if 'input_tokens' not in x: return False
-        if 'output_tokens' not in x: return False
-        if 'total_tokens' in x and not _c152(x['total_tokens']): return False
-        if 'input_tokens' in x and not _c152(x['input_tokens']): return False
-        if 'output_tokens' in x and not _c152(x['output_tokens']): return False
-        if 'input_token_details' in x and not _c153(x['input_token_details']): return False
-        if 'output_token_details' in x and not _c155(x['output_token_details']): return False
-    return True
-
-
-def _c150(x: Any) -> bool:
-    if not _c151(x): return False
-    return True
-
-
-def _c149(x: Any) -> bool:
-    if not (isinstance(x, dict) or x is None): return False
-    if not (_c150(x) if _c141(x) else _c148(x)): return False
-    return True
-
-
-def _c157(x: Any) -> bool:
-    if not (((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer()))): return False
-    return True
-
-
-def _c158(x: Any) -> bool:
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 1: return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x > 4096: return False
-    return True
-
-
-def _c159(x: Any) -> bool:
-    if not x == 'inf': return False
-    return True
-
-
-def _c156(x: Any) -> bool:
-    if not (((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer())) or isinstance(x, str)): return False
-    if not (_c158(x) if _c157(x) else _c159(x)): return False
-    return True
-
-
-def _c160(x: Any) -> bool:
+def _c175(x: Any) -> bool:
     if not _c128(x): return False
     return True
 
 
-def _c161(x: Any) -> bool:
-    if not _c1(x): return False
-    return True
-
-
-def _c162(x: Any) -> bool:
-    if not _c1(x): return False
-    return True
-
-
-def _c167(x: Any) -> bool:
+def _c180(x: Any) -> bool:
     if not (x == 'text' or x == 'audio'): return False
     return True
 
 
-def _c166(x: Any) -> bool:
-    if not (isinstance(x, list)): return False
-    if isinstance(x, list) and not all(map(_c167, x)): return False
-    return True
-
-
-def _c168(x: Any) -> bool:
-    if not (isinstance(x, str)): return False
-    return True
-
-
-def _c169(x: Any) -> bool:
-    if not (isinstance(x, str)): return False
-    return True
-
-
-def _c170(x: Any) -> bool:
-    if not (x == 'alloy' or x == 'ash' or x == 'ballad' or x == 'coral' or x == 'echo' or x == 'fable' or x == 'onyx' or x == 'nova' or x == 'sage' or x == 'shimmer' or x == 'verse' or x == 'marin' or x == 'cedar'): return False
-    return True
-
-
-def _c171(x: Any) -> bool:
-    if not (x == 'pcm16' or x == 'g711_ulaw' or x == 'g711_alaw'): return False
-    return True
-
-
-def _c173(x: Any) -> bool:
-    if not (isinstance(x, str) or x is None): return False
-    return True
-
-
-def _c172(x: Any) -> bool:
-    if not (isinstance(x, dict) or x is None): return False
-    if isinstance(x, dict):
-        if 'model' in x and not _c169(x['model']): return False
-        if 'language' in x and not _c173(x['language']): return False
-        if 'prompt' in x and not _c173(x['prompt']): return False
-    return True
-
-
-def _c175(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    return True
-
-
-def _c178(x: Any) -> bool:
-    if not (x == 'server_vad' or x == 'semantic_vad'): return False
-    return True
-
-
 def _c179(x: Any) -> bool:
-    if not (x == 'low' or x == 'medium' or x == 'high' or x == 'auto'): return False
-    return True
-
-
-def _c180(x: Any) -> bool:
-    if not ((isinstance(x, (int, float)) and not isinstance(x, bool))): return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 0: return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x > 1: return False
+    if not (isinstance(x, list)): return False
+    if isinstance(x, list) and not all(map(_c180, x)): return False
     return True
 
 
 def _c181(x: Any) -> bool:
-    if not (((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer()))): return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 0: return False
-    return True
-
-
-def _c182(x: Any) -> bool:
-    if not ((x is True or x is False)): return False
-    return True
-
-
-def _c177(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'type' in x and not _c178(x['type']): return False
-        if 'eagerness' in x and not _c179(x['eagerness']): return False
-        if 'threshold' in x and not _c180(x['threshold']): return False
-        if 'prefix_padding_ms' in x and not _c181(x['prefix_padding_ms']): return False
-        if 'silence_duration_ms' in x and not _c181(x['silence_duration_ms']): return False
-        if 'create_response' in x and not _c182(x['create_response']): return False
-        if 'interrupt_response' in x and not _c182(x['interrupt_response']): return False
-    return True
-
-
-def _c176(x: Any) -> bool:
-    if not _c177(x): return False
+    if not (x == 'pcm16' or x == 'g711_ulaw' or x == 'g711_alaw'): return False
     return True
 
 
 def _c183(x: Any) -> bool:
-    return True
-
-
-def _c174(x: Any) -> bool:
-    if not (isinstance(x, dict) or x is None): return False
-    if not (_c176(x) if _c175(x) else _c183(x)): return False
-    return True
-
-
-def _c185(x: Any) -> bool:
-    if not (x == 'near_field' or x == 'far_field'): return False
+    if not (x == 'gpt-4o-transcribe' or x == 'gpt-4o-mini-transcribe' or x == 'whisper-1'): return False
     return True
 
 
 def _c184(x: Any) -> bool:
-    if not (isinstance(x, dict) or x is None): return False
-    if isinstance(x, dict):
-        if 'type' in x and not _c185(x['type']): return False
+    if not (isinstance(x, str) or x is None): return False
     return True
 
 
-def _c189(x: Any) -> bool:
-    if not x == 'function': return False
+def _c182(x: Any) -> bool:
+    if not (isinstance(x, dict) or x is None): return False
+    if isinstance(x, dict):
+        if 'model' in x and not _c183(x['model']): return False
+        if 'language' in x and not _c184(x['language']): return False
+        if 'prompt' in x and not _c184(x['prompt']): return False
+    return True
+
+
+def _c186(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
+    return True
+
+
+def _c187(x: Any) -> bool:
+    if not _c141(x): return False
+    return True
+
+
+def _c188(x: Any) -> bool:
+    return True
+
+
+def _c185(x: Any) -> bool:
+    if not (isinstance(x, dict) or x is None): return False
+    if not (_c187(x) if _c186(x) else _c188(x)): return False
     return True
 
 
 def _c190(x: Any) -> bool:
+    if not (x == 'near_field' or x == 'far_field'): return False
+    return True
+
+
+def _c189(x: Any) -> bool:
+    if not (isinstance(x, dict) or x is None): return False
+    if isinstance(x, dict):
+        if 'type' in x and not _c190(x['type']): return False
+    return True
+
+
+def _c192(x: Any) -> bool:
     if not (isinstance(x, str)): return False
     return True
 
 
 def _c191(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
+    if not (isinstance(x, list) or x is None): return False
+    if isinstance(x, list) and not all(map(_c192, x)): return False
     return True
 
 
-def _c188(x: Any) -> bool:
+def _c178(x: Any) -> bool:
     if not (isinstance(x, dict)): return False
     if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'name' not in x: return False
-        if 'type' in x and not _c189(x['type']): return False
-        if 'name' in x and not _c190(x['name']): return False
-        if 'description' in x and not _c190(x['description']): return False
-        if 'parameters' in x and not _c191(x['parameters']): return False
-    return True
-
-
-def _c187(x: Any) -> bool:
-    if not _c188(x): return False
-    return True
-
-
-def _c186(x: Any) -> bool:
-    if not (isinstance(x, list)): return False
-    if isinstance(x, list) and not all(map(_c187, x)): return False
-    return True
-
-
-def _c192(x: Any) -> bool:
-    if not _c132(x): return False
+        if 'modalities' in x and not _c179(x['modalities']): return False
+        if 'input_audio_format' in x and not _c181(x['input_audio_format']): return False
+        if 'input_audio_transcription' in x and not _c182(x['input_audio_transcription']): return False
+        if 'turn_detection' in x and not _c185(x['turn_detection']): return False
+        if 'input_audio_noise_reduction' in x and not _c189(x['input_audio_noise_reduction']): return False
+        if 'include' in x and not _c191(x['include']): return False
     return True
 
 
 def _c193(x: Any) -> bool:
-    if not ((isinstance(x, (int, float)) and not isinstance(x, bool))): return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 0.6: return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x > 1.2: return False
+    if not (isinstance(x, str)): return False
+    return True
+
+
+def _c194(x: Any) -> bool:
+    if not x == 'realtime.transcription_session': return False
     return True
 
 
@@ -1181,615 +1197,612 @@ def _c195(x: Any) -> bool:
 
 
 def _c196(x: Any) -> bool:
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 1: return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x > 4096: return False
-    return True
-
-
-def _c197(x: Any) -> bool:
-    if not x == 'inf': return False
-    return True
-
-
-def _c194(x: Any) -> bool:
-    if not (((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer())) or isinstance(x, str)): return False
-    if not (_c196(x) if _c195(x) else _c197(x)): return False
-    return True
-
-
-def _c198(x: Any) -> bool:
-    if not ((isinstance(x, (int, float)) and not isinstance(x, bool))): return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 0.25: return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x > 1.5: return False
-    return True
-
-
-def _c199(x: Any) -> bool:
-    if not (isinstance(x, list) or x is None): return False
-    if isinstance(x, list) and not all(map(_c169, x)): return False
-    return True
-
-
-def _c165(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'modalities' in x and not _c166(x['modalities']): return False
-        if 'model' in x and not _c168(x['model']): return False
-        if 'instructions' in x and not _c169(x['instructions']): return False
-        if 'voice' in x and not _c170(x['voice']): return False
-        if 'input_audio_format' in x and not _c171(x['input_audio_format']): return False
-        if 'output_audio_format' in x and not _c171(x['output_audio_format']): return False
-        if 'input_audio_transcription' in x and not _c172(x['input_audio_transcription']): return False
-        if 'turn_detection' in x and not _c174(x['turn_detection']): return False
-        if 'input_audio_noise_reduction' in x and not _c184(x['input_audio_noise_reduction']): return False
-        if 'tools' in x and not _c186(x['tools']): return False
-        if 'tool_choice' in x and not _c192(x['tool_choice']): return False
-        if 'temperature' in x and not _c193(x['temperature']): return False
-        if 'max_response_output_tokens' in x and not _c194(x['max_response_output_tokens']): return False
-        if 'speed' in x and not _c198(x['speed']): return False
-        if 'include' in x and not _c199(x['include']): return False
-    return True
-
-
-def _c200(x: Any) -> bool:
-    if not (isinstance(x, str)): return False
-    return True
-
-
-def _c201(x: Any) -> bool:
-    if not x == 'realtime.session': return False
-    return True
-
-
-def _c202(x: Any) -> bool:
-    if not (((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer()))): return False
-    return True
-
-
-def _c203(x: Any) -> bool:
     if not (isinstance(x, dict) or x is None): return False
     if isinstance(x, dict):
-        if 'value' in x and not _c200(x['value']): return False
-        if 'expires_at' in x and not _c202(x['expires_at']): return False
+        if 'value' in x and not _c193(x['value']): return False
+        if 'expires_at' in x and not _c195(x['expires_at']): return False
     return True
 
 
-def _c204(x: Any) -> bool:
-    if not (isinstance(x, str) or x is None): return False
-    return True
-
-
-def _c164(x: Any) -> bool:
-    if not _c165(x): return False
+def _c177(x: Any) -> bool:
+    if not _c178(x): return False
     if isinstance(x, dict):
         if 'id' not in x: return False
         if 'object' not in x: return False
-        if 'id' in x and not _c200(x['id']): return False
-        if 'object' in x and not _c201(x['object']): return False
-        if 'expires_at' in x and not _c202(x['expires_at']): return False
-        if 'client_secret' in x and not _c203(x['client_secret']): return False
-        if 'custom_voice_id' in x and not _c204(x['custom_voice_id']): return False
+        if 'id' in x and not _c193(x['id']): return False
+        if 'object' in x and not _c194(x['object']): return False
+        if 'expires_at' in x and not _c195(x['expires_at']): return False
+        if 'client_secret' in x and not _c196(x['client_secret']): return False
     return True
 
 
-def _c163(x: Any) -> bool:
-    if not _c164(x): return False
-    return True
-
-
-def _c205(x: Any) -> bool:
-    if not _c164(x): return False
-    return True
-
-
-def _c207(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    return True
-
-
-def _c208(x: Any) -> bool:
+def _c176(x: Any) -> bool:
     if not _c177(x): return False
     return True
 
 
-def _c209(x: Any) -> bool:
-    return True
-
-
-def _c206(x: Any) -> bool:
-    if not (isinstance(x, dict) or x is None): return False
-    if not (_c208(x) if _c207(x) else _c209(x)): return False
-    return True
-
-
-def _c214(x: Any) -> bool:
-    if not (x == 'text' or x == 'audio'): return False
-    return True
-
-
-def _c213(x: Any) -> bool:
-    if not (isinstance(x, list)): return False
-    if isinstance(x, list) and not all(map(_c214, x)): return False
-    return True
-
-
-def _c215(x: Any) -> bool:
-    if not (x == 'pcm16' or x == 'g711_ulaw' or x == 'g711_alaw'): return False
-    return True
-
-
-def _c217(x: Any) -> bool:
-    if not (x == 'gpt-4o-transcribe' or x == 'gpt-4o-mini-transcribe' or x == 'whisper-1'): return False
-    return True
-
-
-def _c218(x: Any) -> bool:
-    if not (isinstance(x, str) or x is None): return False
-    return True
-
-
-def _c216(x: Any) -> bool:
-    if not (isinstance(x, dict) or x is None): return False
-    if isinstance(x, dict):
-        if 'model' in x and not _c217(x['model']): return False
-        if 'language' in x and not _c218(x['language']): return False
-        if 'prompt' in x and not _c218(x['prompt']): return False
-    return True
-
-
-def _c220(x: Any) -> bool:
-    if not (x == 'near_field' or x == 'far_field'): return False
-    return True
-
-
-def _c219(x: Any) -> bool:
-    if not (isinstance(x, dict) or x is None): return False
-    if isinstance(x, dict):
-        if 'type' in x and not _c220(x['type']): return False
-    return True
-
-
-def _c222(x: Any) -> bool:
+def _c199(x: Any) -> bool:
     if not (isinstance(x, str)): return False
     return True
 
 
-def _c221(x: Any) -> bool:
-    if not (isinstance(x, list) or x is None): return False
-    if isinstance(x, list) and not all(map(_c222, x)): return False
-    return True
-
-
-def _c212(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'modalities' in x and not _c213(x['modalities']): return False
-        if 'input_audio_format' in x and not _c215(x['input_audio_format']): return False
-        if 'input_audio_transcription' in x and not _c216(x['input_audio_transcription']): return False
-        if 'turn_detection' in x and not _c206(x['turn_detection']): return False
-        if 'input_audio_noise_reduction' in x and not _c219(x['input_audio_noise_reduction']): return False
-        if 'include' in x and not _c221(x['include']): return False
-    return True
-
-
-def _c223(x: Any) -> bool:
-    if not (isinstance(x, str)): return False
-    return True
-
-
-def _c224(x: Any) -> bool:
-    if not x == 'realtime.transcription_session': return False
-    return True
-
-
-def _c225(x: Any) -> bool:
-    if not (((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer()))): return False
-    return True
-
-
-def _c226(x: Any) -> bool:
-    if not (isinstance(x, dict) or x is None): return False
-    if isinstance(x, dict):
-        if 'value' in x and not _c223(x['value']): return False
-        if 'expires_at' in x and not _c225(x['expires_at']): return False
-    return True
-
-
-def _c211(x: Any) -> bool:
-    if not _c212(x): return False
-    if isinstance(x, dict):
-        if 'id' not in x: return False
-        if 'object' not in x: return False
-        if 'id' in x and not _c223(x['id']): return False
-        if 'object' in x and not _c224(x['object']): return False
-        if 'expires_at' in x and not _c225(x['expires_at']): return False
-        if 'client_secret' in x and not _c226(x['client_secret']): return False
-    return True
-
-
-def _c210(x: Any) -> bool:
-    if not _c211(x): return False
-    return True
-
-
-def _c229(x: Any) -> bool:
-    if not (isinstance(x, str)): return False
-    return True
-
-
-def _c230(x: Any) -> bool:
+def _c200(x: Any) -> bool:
     if not x == 'realtime.item': return False
     return True
 
 
-def _c231(x: Any) -> bool:
+def _c201(x: Any) -> bool:
     if not (x == 'message' or x == 'function_call' or x == 'function_call_output' or x == 'mcp_call' or x == 'mcp_list_tools' or x == 'mcp_approval_request' or x == 'mcp_approval_response'): return False
     return True
 
 
-def _c232(x: Any) -> bool:
+def _c202(x: Any) -> bool:
     if not (x == 'completed' or x == 'incomplete' or x == 'in_progress'): return False
     return True
 
 
-def _c235(x: Any) -> bool:
+def _c205(x: Any) -> bool:
     if not x == 'message': return False
     return True
 
 
-def _c234(x: Any) -> bool:
+def _c204(x: Any) -> bool:
     if isinstance(x, dict):
         if 'type' not in x: return False
-        if 'type' in x and not _c235(x['type']): return False
+        if 'type' in x and not _c205(x['type']): return False
     return True
 
 
-def _c238(x: Any) -> bool:
+def _c208(x: Any) -> bool:
     if not (x == 'system' or x == 'user' or x == 'assistant'): return False
     return True
 
 
-def _c239(x: Any) -> bool:
+def _c209(x: Any) -> bool:
     if not (isinstance(x, list)): return False
     return True
 
 
-def _c242(x: Any) -> bool:
+def _c212(x: Any) -> bool:
     if not x == 'system': return False
     return True
 
 
-def _c241(x: Any) -> bool:
+def _c211(x: Any) -> bool:
     if isinstance(x, dict):
         if 'role' not in x: return False
-        if 'role' in x and not _c242(x['role']): return False
+        if 'role' in x and not _c212(x['role']): return False
     return True
 
 
-def _c247(x: Any) -> bool:
+def _c217(x: Any) -> bool:
     if not (x == 'input_text'): return False
     return True
 
 
-def _c250(x: Any) -> bool:
+def _c220(x: Any) -> bool:
     if not x == 'input_text': return False
     return True
 
 
-def _c249(x: Any) -> bool:
+def _c219(x: Any) -> bool:
     if isinstance(x, dict):
         if 'type' not in x: return False
-        if 'type' in x and not _c250(x['type']): return False
+        if 'type' in x and not _c220(x['type']): return False
     return True
 
 
-def _c251(x: Any) -> bool:
+def _c221(x: Any) -> bool:
     if not (isinstance(x, dict)): return False
     if isinstance(x, dict):
         if 'text' not in x: return False
-        if 'text' in x and not _c229(x['text']): return False
+        if 'text' in x and not _c199(x['text']): return False
     return True
 
 
-def _c252(x: Any) -> bool:
+def _c222(x: Any) -> bool:
     return True
 
 
-def _c248(x: Any) -> bool:
-    if not (_c251(x) if _c249(x) else _c252(x)): return False
+def _c218(x: Any) -> bool:
+    if not (_c221(x) if _c219(x) else _c222(x)): return False
     return True
 
 
-def _c246(x: Any) -> bool:
+def _c216(x: Any) -> bool:
     if not (isinstance(x, dict)): return False
     if isinstance(x, dict):
         if 'type' not in x: return False
-        if 'type' in x and not _c247(x['type']): return False
-    if not _c248(x): return False
+        if 'type' in x and not _c217(x['type']): return False
+    if not _c218(x): return False
     return True
 
 
-def _c245(x: Any) -> bool:
-    if not _c246(x): return False
+def _c215(x: Any) -> bool:
+    if not _c216(x): return False
     return True
 
 
-def _c244(x: Any) -> bool:
-    if isinstance(x, list) and not all(map(_c245, x)): return False
+def _c214(x: Any) -> bool:
+    if isinstance(x, list) and not all(map(_c215, x)): return False
     return True
 
 
-def _c243(x: Any) -> bool:
+def _c213(x: Any) -> bool:
     if isinstance(x, dict):
-        if 'content' in x and not _c244(x['content']): return False
+        if 'content' in x and not _c214(x['content']): return False
     return True
 
 
-def _c240(x: Any) -> bool:
-    if not (_c243(x) if _c241(x) else _c252(x)): return False
+def _c210(x: Any) -> bool:
+    if not (_c213(x) if _c211(x) else _c222(x)): return False
     return True
 
 
-def _c255(x: Any) -> bool:
+def _c225(x: Any) -> bool:
     if not x == 'user': return False
     return True
 
 
-def _c254(x: Any) -> bool:
+def _c224(x: Any) -> bool:
     if isinstance(x, dict):
         if 'role' not in x: return False
-        if 'role' in x and not _c255(x['role']): return False
+        if 'role' in x and not _c225(x['role']): return False
     return True
 
 
-def _c260(x: Any) -> bool:
+def _c230(x: Any) -> bool:
     if not (x == 'input_text' or x == 'input_audio' or x == 'input_image'): return False
     return True
 
 
-def _c263(x: Any) -> bool:
+def _c233(x: Any) -> bool:
     if not x == 'input_audio': return False
     return True
 
 
-def _c262(x: Any) -> bool:
+def _c232(x: Any) -> bool:
     if isinstance(x, dict):
         if 'type' not in x: return False
-        if 'type' in x and not _c263(x['type']): return False
+        if 'type' in x and not _c233(x['type']): return False
     return True
 
 
-def _c265(x: Any) -> bool:
+def _c235(x: Any) -> bool:
     if not (isinstance(x, str) or x is None): return False
     return True
 
 
-def _c264(x: Any) -> bool:
+def _c234(x: Any) -> bool:
     if not (isinstance(x, dict)): return False
     if isinstance(x, dict):
-        if 'audio' in x and not _c229(x['audio']): return False
-        if 'transcript' in x and not _c265(x['transcript']): return False
+        if 'audio' in x and not _c199(x['audio']): return False
+        if 'transcript' in x and not _c235(x['transcript']): return False
     return True
 
 
-def _c261(x: Any) -> bool:
-    if not (_c264(x) if _c262(x) else _c252(x)): return False
+def _c231(x: Any) -> bool:
+    if not (_c234(x) if _c232(x) else _c222(x)): return False
     return True
 
 
-def _c268(x: Any) -> bool:
+def _c238(x: Any) -> bool:
     if not x == 'input_image': return False
     return True
 
 
-def _c267(x: Any) -> bool:
+def _c237(x: Any) -> bool:
     if isinstance(x, dict):
         if 'type' not in x: return False
-        if 'type' in x and not _c268(x['type']): return False
+        if 'type' in x and not _c238(x['type']): return False
     return True
 
 
-def _c270(x: Any) -> bool:
+def _c240(x: Any) -> bool:
     if not (x == 'auto' or x == 'low' or x == 'high'): return False
     return True
 
 
-def _c269(x: Any) -> bool:
+def _c239(x: Any) -> bool:
     if not (isinstance(x, dict)): return False
     if isinstance(x, dict):
-        if 'image_url' in x and not _c229(x['image_url']): return False
-        if 'detail' in x and not _c270(x['detail']): return False
+        if 'image_url' in x and not _c199(x['image_url']): return False
+        if 'detail' in x and not _c240(x['detail']): return False
     return True
 
 
-def _c266(x: Any) -> bool:
-    if not (_c269(x) if _c267(x) else _c252(x)): return False
+def _c236(x: Any) -> bool:
+    if not (_c239(x) if _c237(x) else _c222(x)): return False
     return True
 
 
-def _c259(x: Any) -> bool:
+def _c229(x: Any) -> bool:
     if not (isinstance(x, dict)): return False
     if isinstance(x, dict):
         if 'type' not in x: return False
-        if 'type' in x and not _c260(x['type']): return False
-    if not _c248(x): return False
-    if not _c261(x): return False
-    if not _c266(x): return False
+        if 'type' in x and not _c230(x['type']): return False
+    if not _c218(x): return False
+    if not _c231(x): return False
+    if not _c236(x): return False
     return True
 
 
-def _c258(x: Any) -> bool:
-    if not _c259(x): return False
+def _c228(x: Any) -> bool:
+    if not _c229(x): return False
+    return True
+
+
+def _c227(x: Any) -> bool:
+    if isinstance(x, list) and not all(map(_c228, x)): return False
+    return True
+
+
+def _c226(x: Any) -> bool:
+    if isinstance(x, dict):
+        if 'content' in x and not _c227(x['content']): return False
+    return True
+
+
+def _c223(x: Any) -> bool:
+    if not (_c226(x) if _c224(x) else _c222(x)): return False
+    return True
+
+
+def _c243(x: Any) -> bool:
+    if not x == 'assistant': return False
+    return True
+
+
+def _c242(x: Any) -> bool:
+    if isinstance(x, dict):
+        if 'role' not in x: return False
+        if 'role' in x and not _c243(x['role']): return False
+    return True
+
+
+def _c248(x: Any) -> bool:
+    if not (x == 'output_text' or x == 'output_audio' or x == 'text' or x == 'audio'): return False
+    return True
+
+
+def _c251(x: Any) -> bool:
+    if not x == 'output_text': return False
+    return True
+
+
+def _c250(x: Any) -> bool:
+    if isinstance(x, dict):
+        if 'type' not in x: return False
+        if 'type' in x and not _c251(x['type']): return False
+    return True
+
+
+def _c249(x: Any) -> bool:
+    if not (_c221(x) if _c250(x) else _c222(x)): return False
+    return True
+
+
+def _c254(x: Any) -> bool:
+    if not x == 'text': return False
+    return True
+
+
+def _c253(x: Any) -> bool:
+    if isinstance(x, dict):
+        if 'type' not in x: return False
+        if 'type' in x and not _c254(x['type']): return False
+    return True
+
+
+def _c252(x: Any) -> bool:
+    if not (_c221(x) if _c253(x) else _c222(x)): return False
     return True
 
 
 def _c257(x: Any) -> bool:
-    if isinstance(x, list) and not all(map(_c258, x)): return False
+    if not x == 'output_audio': return False
     return True
 
 
 def _c256(x: Any) -> bool:
     if isinstance(x, dict):
-        if 'content' in x and not _c257(x['content']): return False
+        if 'type' not in x: return False
+        if 'type' in x and not _c257(x['type']): return False
     return True
 
 
-def _c253(x: Any) -> bool:
-    if not (_c256(x) if _c254(x) else _c252(x)): return False
+def _c255(x: Any) -> bool:
+    if not (_c234(x) if _c256(x) else _c222(x)): return False
+    return True
+
+
+def _c260(x: Any) -> bool:
+    if not x == 'audio': return False
+    return True
+
+
+def _c259(x: Any) -> bool:
+    if isinstance(x, dict):
+        if 'type' not in x: return False
+        if 'type' in x and not _c260(x['type']): return False
+    return True
+
+
+def _c261(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
+    if isinstance(x, dict):
+        if 'audio' in x and not _c199(x['audio']): return False
+        if 'transcript' in x and not _c235(x['transcript']): return False
+        if 'format' in x and not _c199(x['format']): return False
+    return True
+
+
+def _c258(x: Any) -> bool:
+    if not (_c261(x) if _c259(x) else _c222(x)): return False
+    return True
+
+
+def _c247(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
+    if isinstance(x, dict):
+        if 'type' not in x: return False
+        if 'type' in x and not _c248(x['type']): return False
+    if not _c249(x): return False
+    if not _c252(x): return False
+    if not _c255(x): return False
+    if not _c258(x): return False
+    return True
+
+
+def _c246(x: Any) -> bool:
+    if not _c247(x): return False
+    return True
+
+
+def _c245(x: Any) -> bool:
+    if isinstance(x, list) and not all(map(_c246, x)): return False
+    return True
+
+
+def _c244(x: Any) -> bool:
+    if isinstance(x, dict):
+        if 'content' in x and not _c245(x['content']): return False
+    return True
+
+
+def _c241(x: Any) -> bool:
+    if not (_c244(x) if _c242(x) else _c222(x)): return False
+    return True
+
+
+def _c207(x: Any) -> bool:
+    if isinstance(x, dict):
+        if 'role' not in x: return False
+        if 'content' not in x: return False
+        if 'role' in x and not _c208(x['role']): return False
+        if 'content' in x and not _c209(x['content']): return False
+    if not _c210(x): return False
+    if not _c223(x): return False
+    if not _c241(x): return False
+    return True
+
+
+def _c206(x: Any) -> bool:
+    if not _c207(x): return False
+    return True
+
+
+def _c203(x: Any) -> bool:
+    if not (_c206(x) if _c204(x) else _c222(x)): return False
+    return True
+
+
+def _c264(x: Any) -> bool:
+    if not x == 'function_call': return False
+    return True
+
+
+def _c263(x: Any) -> bool:
+    if isinstance(x, dict):
+        if 'type' not in x: return False
+        if 'type' in x and not _c264(x['type']): return False
+    return True
+
+
+def _c266(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
+    if isinstance(x, dict):
+        if 'name' not in x: return False
+        if 'arguments' not in x: return False
+        if 'call_id' in x and not _c199(x['call_id']): return False
+        if 'name' in x and not _c199(x['name']): return False
+        if 'arguments' in x and not _c199(x['arguments']): return False
+    return True
+
+
+def _c265(x: Any) -> bool:
+    if not _c266(x): return False
+    return True
+
+
+def _c262(x: Any) -> bool:
+    if not (_c265(x) if _c263(x) else _c222(x)): return False
+    return True
+
+
+def _c269(x: Any) -> bool:
+    if not x == 'function_call_output': return False
+    return True
+
+
+def _c268(x: Any) -> bool:
+    if isinstance(x, dict):
+        if 'type' not in x: return False
+        if 'type' in x and not _c269(x['type']): return False
+    return True
+
+
+def _c271(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
+    if isinstance(x, dict):
+        if 'call_id' not in x: return False
+        if 'output' not in x: return False
+        if 'call_id' in x and not _c199(x['call_id']): return False
+        if 'output' in x and not _c199(x['output']): return False
+    return True
+
+
+def _c270(x: Any) -> bool:
+    if not _c271(x): return False
+    return True
+
+
+def _c267(x: Any) -> bool:
+    if not (_c270(x) if _c268(x) else _c222(x)): return False
+    return True
+
+
+def _c274(x: Any) -> bool:
+    if not x == 'mcp_call': return False
     return True
 
 
 def _c273(x: Any) -> bool:
-    if not x == 'assistant': return False
-    return True
-
-
-def _c272(x: Any) -> bool:
     if isinstance(x, dict):
-        if 'role' not in x: return False
-        if 'role' in x and not _c273(x['role']): return False
+        if 'type' not in x: return False
+        if 'type' in x and not _c274(x['type']): return False
     return True
 
 
 def _c278(x: Any) -> bool:
-    if not (x == 'output_text' or x == 'output_audio' or x == 'text' or x == 'audio'): return False
+    if not (x == 'protocol_error' or x == 'tool_execution_error' or x == 'http_error'): return False
+    return True
+
+
+def _c279(x: Any) -> bool:
+    if not (((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer()))): return False
     return True
 
 
 def _c281(x: Any) -> bool:
-    if not x == 'output_text': return False
+    if not (x == 'protocol_error' or x == 'http_error'): return False
     return True
 
 
 def _c280(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
     if isinstance(x, dict):
         if 'type' not in x: return False
         if 'type' in x and not _c281(x['type']): return False
     return True
 
 
-def _c279(x: Any) -> bool:
-    if not (_c251(x) if _c280(x) else _c252(x)): return False
-    return True
-
-
-def _c284(x: Any) -> bool:
-    if not x == 'text': return False
-    return True
-
-
-def _c283(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c284(x['type']): return False
-    return True
-
-
 def _c282(x: Any) -> bool:
-    if not (_c251(x) if _c283(x) else _c252(x)): return False
-    return True
-
-
-def _c287(x: Any) -> bool:
-    if not x == 'output_audio': return False
-    return True
-
-
-def _c286(x: Any) -> bool:
     if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c287(x['type']): return False
-    return True
-
-
-def _c285(x: Any) -> bool:
-    if not (_c264(x) if _c286(x) else _c252(x)): return False
-    return True
-
-
-def _c290(x: Any) -> bool:
-    if not x == 'audio': return False
-    return True
-
-
-def _c289(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c290(x['type']): return False
-    return True
-
-
-def _c291(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'audio' in x and not _c229(x['audio']): return False
-        if 'transcript' in x and not _c265(x['transcript']): return False
-        if 'format' in x and not _c229(x['format']): return False
-    return True
-
-
-def _c288(x: Any) -> bool:
-    if not (_c291(x) if _c289(x) else _c252(x)): return False
+        if 'code' not in x: return False
     return True
 
 
 def _c277(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
+    if not (isinstance(x, dict) or x is None): return False
     if isinstance(x, dict):
         if 'type' not in x: return False
+        if 'message' not in x: return False
         if 'type' in x and not _c278(x['type']): return False
-    if not _c279(x): return False
-    if not _c282(x): return False
-    if not _c285(x): return False
-    if not _c288(x): return False
+        if 'code' in x and not _c279(x['code']): return False
+        if 'message' in x and not _c199(x['message']): return False
+    if not (_c282(x) if _c280(x) else _c222(x)): return False
     return True
 
 
 def _c276(x: Any) -> bool:
-    if not _c277(x): return False
+    if not (isinstance(x, dict)): return False
+    if isinstance(x, dict):
+        if 'id' not in x: return False
+        if 'server_label' not in x: return False
+        if 'name' not in x: return False
+        if 'arguments' not in x: return False
+        if 'server_label' in x and not _c199(x['server_label']): return False
+        if 'name' in x and not _c199(x['name']): return False
+        if 'arguments' in x and not _c199(x['arguments']): return False
+        if 'approval_request_id' in x and not _c235(x['approval_request_id']): return False
+        if 'output' in x and not _c235(x['output']): return False
+        if 'error' in x and not _c277(x['error']): return False
     return True
 
 
 def _c275(x: Any) -> bool:
-    if isinstance(x, list) and not all(map(_c276, x)): return False
+    if not _c276(x): return False
     return True
 
 
-def _c274(x: Any) -> bool:
+def _c272(x: Any) -> bool:
+    if not (_c275(x) if _c273(x) else _c222(x)): return False
+    return True
+
+
+def _c285(x: Any) -> bool:
+    if not x == 'mcp_list_tools': return False
+    return True
+
+
+def _c284(x: Any) -> bool:
     if isinstance(x, dict):
-        if 'content' in x and not _c275(x['content']): return False
+        if 'type' not in x: return False
+        if 'type' in x and not _c285(x['type']): return False
     return True
 
 
-def _c271(x: Any) -> bool:
-    if not (_c274(x) if _c272(x) else _c252(x)): return False
+def _c290(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
     return True
 
 
-def _c237(x: Any) -> bool:
+def _c291(x: Any) -> bool:
+    if not (isinstance(x, dict) or x is None): return False
+    return True
+
+
+def _c289(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
     if isinstance(x, dict):
-        if 'role' not in x: return False
-        if 'content' not in x: return False
-        if 'role' in x and not _c238(x['role']): return False
-        if 'content' in x and not _c239(x['content']): return False
-    if not _c240(x): return False
-    if not _c253(x): return False
-    if not _c271(x): return False
+        if 'name' not in x: return False
+        if 'input_schema' not in x: return False
+        if 'name' in x and not _c199(x['name']): return False
+        if 'description' in x and not _c199(x['description']): return False
+        if 'input_schema' in x and not _c290(x['input_schema']): return False
+        if 'annotations' in x and not _c291(x['annotations']): return False
     return True
 
 
-def _c236(x: Any) -> bool:
-    if not _c237(x): return False
+def _c288(x: Any) -> bool:
+    if not (isinstance(x, list)): return False
+    if isinstance(x, list) and not all(map(_c289, x)): return False
     return True
 
 
-def _c233(x: Any) -> bool:
-    if not (_c236(x) if _c234(x) else _c252(x)): return False
+def _c287(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
+    if isinstance(x, dict):
+        if 'server_label' not in x: return False
+        if 'tools' not in x: return False
+        if 'server_label' in x and not _c199(x['server_label']): return False
+        if 'tools' in x and not _c288(x['tools']): return False
+    return True
+
+
+def _c286(x: Any) -> bool:
+    if not _c287(x): return False
+    return True
+
+
+def _c283(x: Any) -> bool:
+    if not (_c286(x) if _c284(x) else _c222(x)): return False
     return True
 
 
 def _c294(x: Any) -> bool:
-    if not x == 'function_call': return False
+    if not x == 'mcp_approval_request': return False
     return True
 
 
@@ -1803,11 +1816,13 @@ def _c293(x: Any) -> bool:
 def _c296(x: Any) -> bool:
     if not (isinstance(x, dict)): return False
     if isinstance(x, dict):
+        if 'id' not in x: return False
+        if 'server_label' not in x: return False
         if 'name' not in x: return False
         if 'arguments' not in x: return False
-        if 'call_id' in x and not _c229(x['call_id']): return False
-        if 'name' in x and not _c229(x['name']): return False
-        if 'arguments' in x and not _c229(x['arguments']): return False
+        if 'server_label' in x and not _c199(x['server_label']): return False
+        if 'name' in x and not _c199(x['name']): return False
+        if 'arguments' in x and not _c199(x['arguments']): return False
     return True
 
 
@@ -1817,12 +1832,12 @@ def _c295(x: Any) -> bool:
 
 
 def _c292(x: Any) -> bool:
-    if not (_c295(x) if _c293(x) else _c252(x)): return False
+    if not (_c295(x) if _c293(x) else _c222(x)): return False
     return True
 
 
 def _c299(x: Any) -> bool:
-    if not x == 'function_call_output': return False
+    if not x == 'mcp_approval_response': return False
     return True
 
 
@@ -1833,13 +1848,20 @@ def _c298(x: Any) -> bool:
     return True
 
 
+def _c302(x: Any) -> bool:
+    if not ((x is True or x is False)): return False
+    return True
+
+
 def _c301(x: Any) -> bool:
     if not (isinstance(x, dict)): return False
     if isinstance(x, dict):
-        if 'call_id' not in x: return False
-        if 'output' not in x: return False
-        if 'call_id' in x and not _c229(x['call_id']): return False
-        if 'output' in x and not _c229(x['output']): return False
+        if 'id' not in x: return False
+        if 'approval_request_id' not in x: return False
+        if 'approve' not in x: return False
+        if 'approval_request_id' in x and not _c199(x['approval_request_id']): return False
+        if 'approve' in x and not _c302(x['approve']): return False
+        if 'reason' in x and not _c235(x['reason']): return False
     return True
 
 
@@ -1849,34 +1871,95 @@ def _c300(x: Any) -> bool:
 
 
 def _c297(x: Any) -> bool:
-    if not (_c300(x) if _c298(x) else _c252(x)): return False
+    if not (_c300(x) if _c298(x) else _c222(x)): return False
+    return True
+
+
+def _c198(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
+    if isinstance(x, dict):
+        if 'type' not in x: return False
+        if 'id' in x and not _c199(x['id']): return False
+        if 'object' in x and not _c200(x['object']): return False
+        if 'type' in x and not _c201(x['type']): return False
+        if 'status' in x and not _c202(x['status']): return False
+    if not _c203(x): return False
+    if not _c262(x): return False
+    if not _c267(x): return False
+    if not _c272(x): return False
+    if not _c283(x): return False
+    if not _c292(x): return False
+    if not _c297(x): return False
+    return True
+
+
+def _c197(x: Any) -> bool:
+    if not _c198(x): return False
     return True
 
 
 def _c304(x: Any) -> bool:
-    if not x == 'mcp_call': return False
+    if isinstance(x, str) and len(x) > 32: return False
+    return True
+
+
+def _c305(x: Any) -> bool:
+    if isinstance(x, str) and len(x) > 32: return False
     return True
 
 
 def _c303(x: Any) -> bool:
+    if not _c198(x): return False
     if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c304(x['type']): return False
+        if 'id' in x and not _c304(x['id']): return False
+        if 'call_id' in x and not _c305(x['call_id']): return False
+    return True
+
+
+def _c306(x: Any) -> bool:
+    if not _c198(x): return False
+    return True
+
+
+def _c307(x: Any) -> bool:
+    if not _c198(x): return False
     return True
 
 
 def _c308(x: Any) -> bool:
-    if not (x == 'protocol_error' or x == 'tool_execution_error' or x == 'http_error'): return False
-    return True
-
-
-def _c309(x: Any) -> bool:
-    if not (((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer()))): return False
+    if not _c198(x): return False
     return True
 
 
 def _c311(x: Any) -> bool:
-    if not (x == 'protocol_error' or x == 'http_error'): return False
+    if not (x == 'audio/pcm' or x == 'audio/pcmu' or x == 'audio/pcma'): return False
+    return True
+
+
+def _c313(x: Any) -> bool:
+    if not x == 'audio/pcm': return False
+    return True
+
+
+def _c312(x: Any) -> bool:
+    if isinstance(x, dict):
+        if 'type' not in x: return False
+        if 'type' in x and not _c313(x['type']): return False
+    return True
+
+
+def _c315(x: Any) -> bool:
+    if not ((x == 24000 and not isinstance(x, bool))): return False
+    return True
+
+
+def _c314(x: Any) -> bool:
+    if isinstance(x, dict):
+        if 'rate' in x and not _c315(x['rate']): return False
+    return True
+
+
+def _c316(x: Any) -> bool:
     return True
 
 
@@ -1885,384 +1968,257 @@ def _c310(x: Any) -> bool:
     if isinstance(x, dict):
         if 'type' not in x: return False
         if 'type' in x and not _c311(x['type']): return False
+    if not (_c314(x) if _c312(x) else _c316(x)): return False
     return True
 
 
-def _c312(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'code' not in x: return False
-    return True
-
-
-def _c307(x: Any) -> bool:
-    if not (isinstance(x, dict) or x is None): return False
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'message' not in x: return False
-        if 'type' in x and not _c308(x['type']): return False
-        if 'code' in x and not _c309(x['code']): return False
-        if 'message' in x and not _c229(x['message']): return False
-    if not (_c312(x) if _c310(x) else _c252(x)): return False
-    return True
-
-
-def _c306(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'id' not in x: return False
-        if 'server_label' not in x: return False
-        if 'name' not in x: return False
-        if 'arguments' not in x: return False
-        if 'server_label' in x and not _c229(x['server_label']): return False
-        if 'name' in x and not _c229(x['name']): return False
-        if 'arguments' in x and not _c229(x['arguments']): return False
-        if 'approval_request_id' in x and not _c265(x['approval_request_id']): return False
-        if 'output' in x and not _c265(x['output']): return False
-        if 'error' in x and not _c307(x['error']): return False
-    return True
-
-
-def _c305(x: Any) -> bool:
-    if not _c306(x): return False
-    return True
-
-
-def _c302(x: Any) -> bool:
-    if not (_c305(x) if _c303(x) else _c252(x)): return False
-    return True
-
-
-def _c315(x: Any) -> bool:
-    if not x == 'mcp_list_tools': return False
-    return True
-
-
-def _c314(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c315(x['type']): return False
+def _c309(x: Any) -> bool:
+    if not _c310(x): return False
     return True
 
 
 def _c320(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    return True
-
-
-def _c321(x: Any) -> bool:
-    if not (isinstance(x, dict) or x is None): return False
-    return True
-
-
-def _c319(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'name' not in x: return False
-        if 'input_schema' not in x: return False
-        if 'name' in x and not _c229(x['name']): return False
-        if 'description' in x and not _c229(x['description']): return False
-        if 'input_schema' in x and not _c320(x['input_schema']): return False
-        if 'annotations' in x and not _c321(x['annotations']): return False
-    return True
-
-
-def _c318(x: Any) -> bool:
-    if not (isinstance(x, list)): return False
-    if isinstance(x, list) and not all(map(_c319, x)): return False
-    return True
-
-
-def _c317(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'server_label' not in x: return False
-        if 'tools' not in x: return False
-        if 'server_label' in x and not _c229(x['server_label']): return False
-        if 'tools' in x and not _c318(x['tools']): return False
-    return True
-
-
-def _c316(x: Any) -> bool:
-    if not _c317(x): return False
-    return True
-
-
-def _c313(x: Any) -> bool:
-    if not (_c316(x) if _c314(x) else _c252(x)): return False
-    return True
-
-
-def _c324(x: Any) -> bool:
-    if not x == 'mcp_approval_request': return False
-    return True
-
-
-def _c323(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c324(x['type']): return False
-    return True
-
-
-def _c326(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'id' not in x: return False
-        if 'server_label' not in x: return False
-        if 'name' not in x: return False
-        if 'arguments' not in x: return False
-        if 'server_label' in x and not _c229(x['server_label']): return False
-        if 'name' in x and not _c229(x['name']): return False
-        if 'arguments' in x and not _c229(x['arguments']): return False
-    return True
-
-
-def _c325(x: Any) -> bool:
-    if not _c326(x): return False
-    return True
-
-
-def _c322(x: Any) -> bool:
-    if not (_c325(x) if _c323(x) else _c252(x)): return False
-    return True
-
-
-def _c329(x: Any) -> bool:
-    if not x == 'mcp_approval_response': return False
-    return True
-
-
-def _c328(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c329(x['type']): return False
-    return True
-
-
-def _c332(x: Any) -> bool:
-    if not ((x is True or x is False)): return False
-    return True
-
-
-def _c331(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'id' not in x: return False
-        if 'approval_request_id' not in x: return False
-        if 'approve' not in x: return False
-        if 'approval_request_id' in x and not _c229(x['approval_request_id']): return False
-        if 'approve' in x and not _c332(x['approve']): return False
-        if 'reason' in x and not _c265(x['reason']): return False
-    return True
-
-
-def _c330(x: Any) -> bool:
-    if not _c331(x): return False
-    return True
-
-
-def _c327(x: Any) -> bool:
-    if not (_c330(x) if _c328(x) else _c252(x)): return False
-    return True
-
-
-def _c228(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'id' in x and not _c229(x['id']): return False
-        if 'object' in x and not _c230(x['object']): return False
-        if 'type' in x and not _c231(x['type']): return False
-        if 'status' in x and not _c232(x['status']): return False
-    if not _c233(x): return False
-    if not _c292(x): return False
-    if not _c297(x): return False
-    if not _c302(x): return False
-    if not _c313(x): return False
-    if not _c322(x): return False
-    if not _c327(x): return False
-    return True
-
-
-def _c227(x: Any) -> bool:
-    if not _c228(x): return False
-    return True
-
-
-def _c334(x: Any) -> bool:
-    if isinstance(x, str) and len(x) > 32: return False
-    return True
-
-
-def _c335(x: Any) -> bool:
-    if isinstance(x, str) and len(x) > 32: return False
-    return True
-
-
-def _c333(x: Any) -> bool:
-    if not _c228(x): return False
-    if isinstance(x, dict):
-        if 'id' in x and not _c334(x['id']): return False
-        if 'call_id' in x and not _c335(x['call_id']): return False
-    return True
-
-
-def _c336(x: Any) -> bool:
-    if not _c228(x): return False
-    return True
-
-
-def _c337(x: Any) -> bool:
-    if not _c228(x): return False
-    return True
-
-
-def _c338(x: Any) -> bool:
-    if not _c228(x): return False
-    return True
-
-
-def _c341(x: Any) -> bool:
-    if not (x == 'audio/pcm' or x == 'audio/pcmu' or x == 'audio/pcma'): return False
-    return True
-
-
-def _c343(x: Any) -> bool:
-    if not x == 'audio/pcm': return False
-    return True
-
-
-def _c342(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c343(x['type']): return False
-    return True
-
-
-def _c345(x: Any) -> bool:
-    if not ((x == 24000 and not isinstance(x, bool))): return False
-    return True
-
-
-def _c344(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'rate' in x and not _c345(x['rate']): return False
-    return True
-
-
-def _c346(x: Any) -> bool:
-    return True
-
-
-def _c340(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c341(x['type']): return False
-    if not (_c344(x) if _c342(x) else _c346(x)): return False
-    return True
-
-
-def _c339(x: Any) -> bool:
-    if not _c340(x): return False
-    return True
-
-
-def _c350(x: Any) -> bool:
     if not x == 'item_reference': return False
     return True
 
 
-def _c349(x: Any) -> bool:
+def _c319(x: Any) -> bool:
     if isinstance(x, dict):
         if 'type' not in x: return False
-        if 'type' in x and not _c350(x['type']): return False
+        if 'type' in x and not _c320(x['type']): return False
     return True
 
 
-def _c352(x: Any) -> bool:
+def _c322(x: Any) -> bool:
+    if not (isinstance(x, str)): return False
+    return True
+
+
+def _c321(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
+    if isinstance(x, dict):
+        if 'id' not in x: return False
+        if 'id' in x and not _c322(x['id']): return False
+    return True
+
+
+def _c323(x: Any) -> bool:
+    if not _c198(x): return False
+    return True
+
+
+def _c318(x: Any) -> bool:
+    if not (_c321(x) if _c319(x) else _c323(x)): return False
+    return True
+
+
+def _c317(x: Any) -> bool:
+    if not (isinstance(x, list)): return False
+    if isinstance(x, list) and not all(map(_c318, x)): return False
+    return True
+
+
+def _c325(x: Any) -> bool:
+    if not _c198(x): return False
+    return True
+
+
+def _c324(x: Any) -> bool:
+    if not (isinstance(x, list)): return False
+    if isinstance(x, list) and not all(map(_c325, x)): return False
+    return True
+
+
+def _c326(x: Any) -> bool:
+    if not _c310(x): return False
+    return True
+
+
+def _c327(x: Any) -> bool:
+    if not _c198(x): return False
+    return True
+
+
+def _c328(x: Any) -> bool:
+    if not _c198(x): return False
+    return True
+
+
+def _c331(x: Any) -> bool:
+    if not (x == 'realtime' or x == 'transcription'): return False
+    return True
+
+
+def _c332(x: Any) -> bool:
+    if not (isinstance(x, str)): return False
+    return True
+
+
+def _c333(x: Any) -> bool:
+    if not (((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer()))): return False
+    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 0: return False
+    return True
+
+
+def _c335(x: Any) -> bool:
+    if not (x == 'item.input_audio_transcription.logprobs'): return False
+    return True
+
+
+def _c334(x: Any) -> bool:
+    if not (isinstance(x, list) or x is None): return False
+    if isinstance(x, list) and not all(map(_c335, x)): return False
+    return True
+
+
+def _c338(x: Any) -> bool:
+    if not x == 'realtime': return False
+    return True
+
+
+def _c337(x: Any) -> bool:
+    if isinstance(x, dict):
+        if 'type' not in x: return False
+        if 'type' in x and not _c338(x['type']): return False
+    return True
+
+
+def _c340(x: Any) -> bool:
+    if not x == 'realtime.session': return False
+    return True
+
+
+def _c342(x: Any) -> bool:
+    if not (x == 'text' or x == 'audio'): return False
+    return True
+
+
+def _c341(x: Any) -> bool:
+    if not (isinstance(x, list)): return False
+    if isinstance(x, list) and not all(map(_c342, x)): return False
+    return True
+
+
+def _c345(x: Any) -> bool:
+    if not _c310(x): return False
+    return True
+
+
+def _c347(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
+    return True
+
+
+def _c350(x: Any) -> bool:
     if not (isinstance(x, str)): return False
     return True
 
 
 def _c351(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'id' not in x: return False
-        if 'id' in x and not _c352(x['id']): return False
+    if not (isinstance(x, list)): return False
+    if isinstance(x, list) and len(x) < 1: return False
+    if isinstance(x, list) and not all(map(_c350, x)): return False
+    return True
+
+
+def _c352(x: Any) -> bool:
+    if not (isinstance(x, list)): return False
+    if isinstance(x, list) and not all(map(_c350, x)): return False
     return True
 
 
 def _c353(x: Any) -> bool:
-    if not _c228(x): return False
+    if not (x == 'minimal' or x == 'low' or x == 'medium' or x == 'high' or x == 'xhigh'): return False
+    return True
+
+
+def _c349(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
+    if isinstance(x, dict):
+        if 'model' in x and not _c350(x['model']): return False
+        if 'language' in x and not _c350(x['language']): return False
+        if 'languages' in x and not _c351(x['languages']): return False
+        if 'keywords' in x and not _c352(x['keywords']): return False
+        if 'prompt' in x and not _c350(x['prompt']): return False
+        if 'delay' in x and not _c353(x['delay']): return False
     return True
 
 
 def _c348(x: Any) -> bool:
-    if not (_c351(x) if _c349(x) else _c353(x)): return False
-    return True
-
-
-def _c347(x: Any) -> bool:
-    if not (isinstance(x, list)): return False
-    if isinstance(x, list) and not all(map(_c348, x)): return False
-    return True
-
-
-def _c355(x: Any) -> bool:
-    if not x == 'inf': return False
-    return True
-
-
-def _c356(x: Any) -> bool:
+    if not _c349(x): return False
     return True
 
 
 def _c354(x: Any) -> bool:
-    if not (((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer())) or isinstance(x, str)): return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 1: return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x > 4096: return False
-    if not (_c355(x) if _c352(x) else _c356(x)): return False
     return True
 
 
-def _c357(x: Any) -> bool:
-    if not _c128(x): return False
+def _c346(x: Any) -> bool:
+    if not (isinstance(x, dict) or x is None): return False
+    if not (_c348(x) if _c347(x) else _c354(x)): return False
+    return True
+
+
+def _c356(x: Any) -> bool:
+    if not (x == 'near_field' or x == 'far_field'): return False
+    return True
+
+
+def _c355(x: Any) -> bool:
+    if not (isinstance(x, dict) or x is None): return False
+    if isinstance(x, dict):
+        if 'type' in x and not _c356(x['type']): return False
+    return True
+
+
+def _c359(x: Any) -> bool:
+    if not (x == 'server_vad' or x == 'semantic_vad'): return False
     return True
 
 
 def _c360(x: Any) -> bool:
-    if not (isinstance(x, str)): return False
-    return True
-
-
-def _c361(x: Any) -> bool:
-    if not (x == 'none' or x == 'auto' or x == 'required'): return False
+    if not ((x is True or x is False)): return False
     return True
 
 
 def _c363(x: Any) -> bool:
-    if not (x == 'function' or x == 'mcp'): return False
+    if not x == 'server_vad': return False
     return True
 
 
-def _c366(x: Any) -> bool:
-    if not x == 'function': return False
+def _c362(x: Any) -> bool:
+    if isinstance(x, dict):
+        if 'type' not in x: return False
+        if 'type' in x and not _c363(x['type']): return False
     return True
 
 
 def _c365(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c366(x['type']): return False
+    if not ((isinstance(x, (int, float)) and not isinstance(x, bool))): return False
+    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 0: return False
+    if isinstance(x, (int, float)) and not isinstance(x, bool) and x > 1: return False
+    return True
+
+
+def _c366(x: Any) -> bool:
+    if not (((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer()))): return False
+    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 0: return False
     return True
 
 
 def _c367(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
+    if not (((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer())) or x is None): return False
+    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 5000: return False
+    if isinstance(x, (int, float)) and not isinstance(x, bool) and x > 30000: return False
+    return True
+
+
+def _c364(x: Any) -> bool:
     if isinstance(x, dict):
-        if 'name' not in x: return False
-        if 'name' in x and not _c360(x['name']): return False
+        if 'threshold' in x and not _c365(x['threshold']): return False
+        if 'prefix_padding_ms' in x and not _c366(x['prefix_padding_ms']): return False
+        if 'silence_duration_ms' in x and not _c366(x['silence_duration_ms']): return False
+        if 'idle_timeout_ms' in x and not _c367(x['idle_timeout_ms']): return False
     return True
 
 
@@ -2270,13 +2226,13 @@ def _c368(x: Any) -> bool:
     return True
 
 
-def _c364(x: Any) -> bool:
-    if not (_c367(x) if _c365(x) else _c368(x)): return False
+def _c361(x: Any) -> bool:
+    if not (_c364(x) if _c362(x) else _c368(x)): return False
     return True
 
 
 def _c371(x: Any) -> bool:
-    if not x == 'mcp': return False
+    if not x == 'semantic_vad': return False
     return True
 
 
@@ -2288,16 +2244,13 @@ def _c370(x: Any) -> bool:
 
 
 def _c373(x: Any) -> bool:
-    if not (isinstance(x, str) or x is None): return False
+    if not (x == 'low' or x == 'medium' or x == 'high' or x == 'auto'): return False
     return True
 
 
 def _c372(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
     if isinstance(x, dict):
-        if 'server_label' not in x: return False
-        if 'server_label' in x and not _c360(x['server_label']): return False
-        if 'name' in x and not _c373(x['name']): return False
+        if 'eagerness' in x and not _c373(x['eagerness']): return False
     return True
 
 
@@ -2306,711 +2259,486 @@ def _c369(x: Any) -> bool:
     return True
 
 
-def _c362(x: Any) -> bool:
+def _c358(x: Any) -> bool:
+    if not (isinstance(x, dict) or x is None): return False
     if isinstance(x, dict):
         if 'type' not in x: return False
-        if 'type' in x and not _c363(x['type']): return False
-    if not _c364(x): return False
+        if 'type' in x and not _c359(x['type']): return False
+        if 'create_response' in x and not _c360(x['create_response']): return False
+        if 'interrupt_response' in x and not _c360(x['interrupt_response']): return False
+    if not _c361(x): return False
     if not _c369(x): return False
     return True
 
 
-def _c359(x: Any) -> bool:
-    if not (isinstance(x, str) or isinstance(x, dict)): return False
-    if not (_c361(x) if _c360(x) else _c362(x)): return False
+def _c357(x: Any) -> bool:
+    if not _c358(x): return False
     return True
 
 
-def _c358(x: Any) -> bool:
-    if not _c359(x): return False
-    return True
-
-
-def _c375(x: Any) -> bool:
-    if not (isinstance(x, str)): return False
-    return True
-
-
-def _c374(x: Any) -> bool:
-    if not (isinstance(x, dict) or x is None): return False
+def _c344(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
     if isinstance(x, dict):
-        if not all(_c375(v) for k, v in x.items() if k not in ()): return False
+        if 'format' in x and not _c345(x['format']): return False
+        if 'transcription' in x and not _c346(x['transcription']): return False
+        if 'noise_reduction' in x and not _c355(x['noise_reduction']): return False
+        if 'turn_detection' in x and not _c357(x['turn_detection']): return False
     return True
 
 
 def _c377(x: Any) -> bool:
-    if not (x == 'always' or x == 'never'): return False
-    return True
-
-
-def _c378(x: Any) -> bool:
+    if not (isinstance(x, str)): return False
     return True
 
 
 def _c376(x: Any) -> bool:
-    if not (isinstance(x, str) or isinstance(x, dict) or x is None): return False
-    if not (_c377(x) if _c375(x) else _c378(x)): return False
-    return True
-
-
-def _c380(x: Any) -> bool:
-    if not (isinstance(x, str)): return False
-    return True
-
-
-def _c381(x: Any) -> bool:
-    if not x == 'inf': return False
-    return True
-
-
-def _c382(x: Any) -> bool:
-    return True
-
-
-def _c379(x: Any) -> bool:
-    if not (((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer())) or isinstance(x, str)): return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 1: return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x > 4096: return False
-    if not (_c381(x) if _c380(x) else _c382(x)): return False
-    return True
-
-
-def _c383(x: Any) -> bool:
-    if not _c128(x): return False
-    return True
-
-
-def _c385(x: Any) -> bool:
-    if not _c228(x): return False
-    return True
-
-
-def _c384(x: Any) -> bool:
-    if not (isinstance(x, list)): return False
-    if isinstance(x, list) and not all(map(_c385, x)): return False
-    return True
-
-
-def _c387(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    return True
-
-
-def _c388(x: Any) -> bool:
-    if not _c143(x): return False
-    return True
-
-
-def _c386(x: Any) -> bool:
-    if not (isinstance(x, dict) or x is None): return False
-    if not (_c388(x) if _c387(x) else _c382(x)): return False
-    return True
-
-
-def _c390(x: Any) -> bool:
-    if not _c151(x): return False
-    return True
-
-
-def _c389(x: Any) -> bool:
-    if not (isinstance(x, dict) or x is None): return False
-    if not (_c390(x) if _c387(x) else _c382(x)): return False
-    return True
-
-
-def _c391(x: Any) -> bool:
-    if not _c340(x): return False
-    return True
-
-
-def _c392(x: Any) -> bool:
-    if not _c228(x): return False
-    return True
-
-
-def _c393(x: Any) -> bool:
-    if not _c228(x): return False
-    return True
-
-
-def _c396(x: Any) -> bool:
-    if not (x == 'realtime' or x == 'transcription'): return False
-    return True
-
-
-def _c397(x: Any) -> bool:
-    if not (isinstance(x, str)): return False
-    return True
-
-
-def _c398(x: Any) -> bool:
-    if not (((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer()))): return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 0: return False
-    return True
-
-
-def _c400(x: Any) -> bool:
-    if not (x == 'item.input_audio_transcription.logprobs'): return False
-    return True
-
-
-def _c399(x: Any) -> bool:
-    if not (isinstance(x, list) or x is None): return False
-    if isinstance(x, list) and not all(map(_c400, x)): return False
-    return True
-
-
-def _c403(x: Any) -> bool:
-    if not x == 'realtime': return False
-    return True
-
-
-def _c402(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c403(x['type']): return False
-    return True
-
-
-def _c405(x: Any) -> bool:
-    if not x == 'realtime.session': return False
-    return True
-
-
-def _c407(x: Any) -> bool:
-    if not (x == 'text' or x == 'audio'): return False
-    return True
-
-
-def _c406(x: Any) -> bool:
-    if not (isinstance(x, list)): return False
-    if isinstance(x, list) and not all(map(_c407, x)): return False
-    return True
-
-
-def _c410(x: Any) -> bool:
-    if not _c340(x): return False
-    return True
-
-
-def _c412(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    return True
-
-
-def _c415(x: Any) -> bool:
-    if not (isinstance(x, str)): return False
-    return True
-
-
-def _c416(x: Any) -> bool:
-    if not (isinstance(x, list)): return False
-    if isinstance(x, list) and len(x) < 1: return False
-    if isinstance(x, list) and not all(map(_c415, x)): return False
-    return True
-
-
-def _c417(x: Any) -> bool:
-    if not (isinstance(x, list)): return False
-    if isinstance(x, list) and not all(map(_c415, x)): return False
-    return True
-
-
-def _c418(x: Any) -> bool:
-    if not (x == 'minimal' or x == 'low' or x == 'medium' or x == 'high' or x == 'xhigh'): return False
-    return True
-
-
-def _c414(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'model' in x and not _c415(x['model']): return False
-        if 'language' in x and not _c415(x['language']): return False
-        if 'languages' in x and not _c416(x['languages']): return False
-        if 'keywords' in x and not _c417(x['keywords']): return False
-        if 'prompt' in x and not _c415(x['prompt']): return False
-        if 'delay' in x and not _c418(x['delay']): return False
-    return True
-
-
-def _c413(x: Any) -> bool:
-    if not _c414(x): return False
-    return True
-
-
-def _c419(x: Any) -> bool:
-    return True
-
-
-def _c411(x: Any) -> bool:
-    if not (isinstance(x, dict) or x is None): return False
-    if not (_c413(x) if _c412(x) else _c419(x)): return False
-    return True
-
-
-def _c421(x: Any) -> bool:
-    if not (x == 'near_field' or x == 'far_field'): return False
-    return True
-
-
-def _c420(x: Any) -> bool:
-    if not (isinstance(x, dict) or x is None): return False
-    if isinstance(x, dict):
-        if 'type' in x and not _c421(x['type']): return False
-    return True
-
-
-def _c424(x: Any) -> bool:
-    if not (x == 'server_vad' or x == 'semantic_vad'): return False
-    return True
-
-
-def _c425(x: Any) -> bool:
-    if not ((x is True or x is False)): return False
-    return True
-
-
-def _c428(x: Any) -> bool:
-    if not x == 'server_vad': return False
-    return True
-
-
-def _c427(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c428(x['type']): return False
-    return True
-
-
-def _c430(x: Any) -> bool:
-    if not ((isinstance(x, (int, float)) and not isinstance(x, bool))): return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 0: return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x > 1: return False
-    return True
-
-
-def _c431(x: Any) -> bool:
-    if not (((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer()))): return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 0: return False
-    return True
-
-
-def _c432(x: Any) -> bool:
-    if not (((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer())) or x is None): return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 5000: return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x > 30000: return False
-    return True
-
-
-def _c429(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'threshold' in x and not _c430(x['threshold']): return False
-        if 'prefix_padding_ms' in x and not _c431(x['prefix_padding_ms']): return False
-        if 'silence_duration_ms' in x and not _c431(x['silence_duration_ms']): return False
-        if 'idle_timeout_ms' in x and not _c432(x['idle_timeout_ms']): return False
-    return True
-
-
-def _c433(x: Any) -> bool:
-    return True
-
-
-def _c426(x: Any) -> bool:
-    if not (_c429(x) if _c427(x) else _c433(x)): return False
-    return True
-
-
-def _c436(x: Any) -> bool:
-    if not x == 'semantic_vad': return False
-    return True
-
-
-def _c435(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c436(x['type']): return False
-    return True
-
-
-def _c438(x: Any) -> bool:
-    if not (x == 'low' or x == 'medium' or x == 'high' or x == 'auto'): return False
-    return True
-
-
-def _c437(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'eagerness' in x and not _c438(x['eagerness']): return False
-    return True
-
-
-def _c434(x: Any) -> bool:
-    if not (_c437(x) if _c435(x) else _c433(x)): return False
-    return True
-
-
-def _c423(x: Any) -> bool:
-    if not (isinstance(x, dict) or x is None): return False
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c424(x['type']): return False
-        if 'create_response' in x and not _c425(x['create_response']): return False
-        if 'interrupt_response' in x and not _c425(x['interrupt_response']): return False
-    if not _c426(x): return False
-    if not _c434(x): return False
-    return True
-
-
-def _c422(x: Any) -> bool:
-    if not _c423(x): return False
-    return True
-
-
-def _c409(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'format' in x and not _c410(x['format']): return False
-        if 'transcription' in x and not _c411(x['transcription']): return False
-        if 'noise_reduction' in x and not _c420(x['noise_reduction']): return False
-        if 'turn_detection' in x and not _c422(x['turn_detection']): return False
-    return True
-
-
-def _c442(x: Any) -> bool:
-    if not (isinstance(x, str)): return False
-    return True
-
-
-def _c441(x: Any) -> bool:
     if not (isinstance(x, str) or isinstance(x, dict)): return False
     if isinstance(x, dict):
         if 'id' not in x: return False
-        if 'id' in x and not _c442(x['id']): return False
+        if 'id' in x and not _c377(x['id']): return False
     return True
 
 
-def _c440(x: Any) -> bool:
-    if not _c441(x): return False
+def _c375(x: Any) -> bool:
+    if not _c376(x): return False
     return True
 
 
-def _c443(x: Any) -> bool:
+def _c378(x: Any) -> bool:
     if not ((isinstance(x, (int, float)) and not isinstance(x, bool))): return False
     if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 0.25: return False
     if isinstance(x, (int, float)) and not isinstance(x, bool) and x > 1.5: return False
     return True
 
 
-def _c439(x: Any) -> bool:
+def _c374(x: Any) -> bool:
     if not (isinstance(x, dict)): return False
     if isinstance(x, dict):
-        if 'format' in x and not _c410(x['format']): return False
-        if 'voice' in x and not _c440(x['voice']): return False
-        if 'speed' in x and not _c443(x['speed']): return False
+        if 'format' in x and not _c345(x['format']): return False
+        if 'voice' in x and not _c375(x['voice']): return False
+        if 'speed' in x and not _c378(x['speed']): return False
     return True
 
 
-def _c408(x: Any) -> bool:
+def _c343(x: Any) -> bool:
     if not (isinstance(x, dict)): return False
     if isinstance(x, dict):
-        if 'input' in x and not _c409(x['input']): return False
-        if 'output' in x and not _c439(x['output']): return False
+        if 'input' in x and not _c344(x['input']): return False
+        if 'output' in x and not _c374(x['output']): return False
     return True
 
 
-def _c445(x: Any) -> bool:
+def _c380(x: Any) -> bool:
     if not x == 'auto': return False
     return True
 
 
-def _c444(x: Any) -> bool:
+def _c379(x: Any) -> bool:
     if not (isinstance(x, str) or isinstance(x, dict) or x is None): return False
     if isinstance(x, dict):
-        if 'workflow_name' in x and not _c397(x['workflow_name']): return False
-        if 'group_id' in x and not _c397(x['group_id']): return False
-        if 'metadata' in x and not _c412(x['metadata']): return False
-    if not (_c445(x) if _c397(x) else _c419(x)): return False
+        if 'workflow_name' in x and not _c332(x['workflow_name']): return False
+        if 'group_id' in x and not _c332(x['group_id']): return False
+        if 'metadata' in x and not _c347(x['metadata']): return False
+    if not (_c380(x) if _c332(x) else _c354(x)): return False
     return True
 
 
-def _c449(x: Any) -> bool:
+def _c384(x: Any) -> bool:
     if not (x == 'function' or x == 'mcp'): return False
     return True
 
 
-def _c452(x: Any) -> bool:
+def _c387(x: Any) -> bool:
     if not x == 'function': return False
     return True
 
 
-def _c451(x: Any) -> bool:
+def _c386(x: Any) -> bool:
     if isinstance(x, dict):
         if 'type' not in x: return False
-        if 'type' in x and not _c452(x['type']): return False
+        if 'type' in x and not _c387(x['type']): return False
     return True
 
 
-def _c454(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    return True
-
-
-def _c453(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'name' not in x: return False
-        if 'name' in x and not _c375(x['name']): return False
-        if 'description' in x and not _c375(x['description']): return False
-        if 'parameters' in x and not _c454(x['parameters']): return False
-    return True
-
-
-def _c450(x: Any) -> bool:
-    if not (_c453(x) if _c451(x) else _c378(x)): return False
-    return True
-
-
-def _c457(x: Any) -> bool:
-    if not x == 'mcp': return False
-    return True
-
-
-def _c456(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c457(x['type']): return False
-    return True
-
-
-def _c459(x: Any) -> bool:
-    if not (isinstance(x, list) or isinstance(x, dict) or x is None): return False
-    if isinstance(x, list) and not all(map(_c375, x)): return False
-    return True
-
-
-def _c460(x: Any) -> bool:
-    if not ((x is True or x is False)): return False
-    return True
-
-
-def _c458(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'server_label' not in x: return False
-        if 'server_label' in x and not _c375(x['server_label']): return False
-        if 'server_url' in x and not _c375(x['server_url']): return False
-        if 'connector_id' in x and not _c375(x['connector_id']): return False
-        if 'authorization' in x and not _c375(x['authorization']): return False
-        if 'server_description' in x and not _c375(x['server_description']): return False
-        if 'headers' in x and not _c374(x['headers']): return False
-        if 'allowed_tools' in x and not _c459(x['allowed_tools']): return False
-        if 'require_approval' in x and not _c376(x['require_approval']): return False
-        if 'defer_loading' in x and not _c460(x['defer_loading']): return False
-    return True
-
-
-def _c455(x: Any) -> bool:
-    if not (_c458(x) if _c456(x) else _c378(x)): return False
-    return True
-
-
-def _c448(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c449(x['type']): return False
-    if not _c450(x): return False
-    if not _c455(x): return False
-    return True
-
-
-def _c447(x: Any) -> bool:
-    if not _c448(x): return False
-    return True
-
-
-def _c446(x: Any) -> bool:
-    if not (isinstance(x, list)): return False
-    if isinstance(x, list) and not all(map(_c447, x)): return False
-    return True
-
-
-def _c461(x: Any) -> bool:
-    if not _c359(x): return False
-    return True
-
-
-def _c462(x: Any) -> bool:
-    if not ((x is True or x is False)): return False
-    return True
-
-
-def _c464(x: Any) -> bool:
-    if not (x == 'minimal' or x == 'low' or x == 'medium' or x == 'high' or x == 'xhigh'): return False
-    return True
-
-
-def _c463(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'effort' in x and not _c464(x['effort']): return False
-    return True
-
-
-def _c466(x: Any) -> bool:
-    if not x == 'inf': return False
-    return True
-
-
-def _c465(x: Any) -> bool:
-    if not (((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer())) or isinstance(x, str)): return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 1: return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x > 4096: return False
-    if not (_c466(x) if _c397(x) else _c419(x)): return False
-    return True
-
-
-def _c468(x: Any) -> bool:
-    if not (x == 'auto' or x == 'disabled'): return False
-    return True
-
-
-def _c470(x: Any) -> bool:
-    if not x == 'retention_ratio': return False
-    return True
-
-
-def _c471(x: Any) -> bool:
-    if not ((isinstance(x, (int, float)) and not isinstance(x, bool))): return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 0: return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x > 1: return False
-    return True
-
-
-def _c472(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'post_instructions' in x and not _c398(x['post_instructions']): return False
-    return True
-
-
-def _c469(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'retention_ratio' not in x: return False
-        if 'type' in x and not _c470(x['type']): return False
-        if 'retention_ratio' in x and not _c471(x['retention_ratio']): return False
-        if 'token_limits' in x and not _c472(x['token_limits']): return False
-    return True
-
-
-def _c467(x: Any) -> bool:
-    if not (isinstance(x, str) or isinstance(x, dict)): return False
-    if not (_c468(x) if _c397(x) else _c469(x)): return False
-    return True
-
-
-def _c475(x: Any) -> bool:
+def _c389(x: Any) -> bool:
     if not (isinstance(x, str)): return False
     return True
 
 
-def _c476(x: Any) -> bool:
-    if not (isinstance(x, str) or x is None): return False
+def _c390(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
     return True
 
 
-def _c477(x: Any) -> bool:
-    if not (isinstance(x, dict) or x is None): return False
-    return True
-
-
-def _c474(x: Any) -> bool:
-    if not (isinstance(x, dict) or x is None): return False
-    if isinstance(x, dict):
-        if 'id' not in x: return False
-        if 'id' in x and not _c475(x['id']): return False
-        if 'version' in x and not _c476(x['version']): return False
-        if 'variables' in x and not _c477(x['variables']): return False
-    return True
-
-
-def _c473(x: Any) -> bool:
-    if not _c474(x): return False
-    return True
-
-
-def _c404(x: Any) -> bool:
+def _c388(x: Any) -> bool:
     if not (isinstance(x, dict)): return False
     if isinstance(x, dict):
-        if 'object' in x and not _c405(x['object']): return False
-        if 'model' in x and not _c397(x['model']): return False
-        if 'instructions' in x and not _c397(x['instructions']): return False
-        if 'output_modalities' in x and not _c406(x['output_modalities']): return False
-        if 'audio' in x and not _c408(x['audio']): return False
-        if 'tracing' in x and not _c444(x['tracing']): return False
-        if 'tools' in x and not _c446(x['tools']): return False
-        if 'tool_choice' in x and not _c461(x['tool_choice']): return False
-        if 'parallel_tool_calls' in x and not _c462(x['parallel_tool_calls']): return False
-        if 'reasoning' in x and not _c463(x['reasoning']): return False
-        if 'max_output_tokens' in x and not _c465(x['max_output_tokens']): return False
-        if 'truncation' in x and not _c467(x['truncation']): return False
-        if 'prompt' in x and not _c473(x['prompt']): return False
+        if 'name' not in x: return False
+        if 'name' in x and not _c389(x['name']): return False
+        if 'description' in x and not _c389(x['description']): return False
+        if 'parameters' in x and not _c390(x['parameters']): return False
     return True
 
 
-def _c401(x: Any) -> bool:
-    if not (_c404(x) if _c402(x) else _c419(x)): return False
+def _c391(x: Any) -> bool:
     return True
 
 
-def _c480(x: Any) -> bool:
-    if not x == 'transcription': return False
+def _c385(x: Any) -> bool:
+    if not (_c388(x) if _c386(x) else _c391(x)): return False
     return True
 
 
-def _c479(x: Any) -> bool:
+def _c394(x: Any) -> bool:
+    if not x == 'mcp': return False
+    return True
+
+
+def _c393(x: Any) -> bool:
     if isinstance(x, dict):
         if 'type' not in x: return False
-        if 'type' in x and not _c480(x['type']): return False
+        if 'type' in x and not _c394(x['type']): return False
     return True
 
 
-def _c482(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
+def _c396(x: Any) -> bool:
+    if not (isinstance(x, dict) or x is None): return False
     if isinstance(x, dict):
-        if 'input' in x and not _c409(x['input']): return False
+        if not all(_c389(v) for k, v in x.items() if k not in ()): return False
     return True
 
 
-def _c481(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'audio' in x and not _c482(x['audio']): return False
+def _c397(x: Any) -> bool:
+    if not (isinstance(x, list) or isinstance(x, dict) or x is None): return False
+    if isinstance(x, list) and not all(map(_c389, x)): return False
     return True
 
 
-def _c478(x: Any) -> bool:
-    if not (_c481(x) if _c479(x) else _c419(x)): return False
+def _c399(x: Any) -> bool:
+    if not (x == 'always' or x == 'never'): return False
+    return True
+
+
+def _c398(x: Any) -> bool:
+    if not (isinstance(x, str) or isinstance(x, dict) or x is None): return False
+    if not (_c399(x) if _c389(x) else _c391(x)): return False
+    return True
+
+
+def _c400(x: Any) -> bool:
+    if not ((x is True or x is False)): return False
     return True
 
 
 def _c395(x: Any) -> bool:
     if not (isinstance(x, dict)): return False
     if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c396(x['type']): return False
-        if 'id' in x and not _c397(x['id']): return False
-        if 'object' in x and not _c397(x['object']): return False
-        if 'expires_at' in x and not _c398(x['expires_at']): return False
-        if 'include' in x and not _c399(x['include']): return False
-    if not _c401(x): return False
-    if not _c478(x): return False
+        if 'server_label' not in x: return False
+        if 'server_label' in x and not _c389(x['server_label']): return False
+        if 'server_url' in x and not _c389(x['server_url']): return False
+        if 'connector_id' in x and not _c389(x['connector_id']): return False
+        if 'authorization' in x and not _c389(x['authorization']): return False
+        if 'server_description' in x and not _c389(x['server_description']): return False
+        if 'headers' in x and not _c396(x['headers']): return False
+        if 'allowed_tools' in x and not _c397(x['allowed_tools']): return False
+        if 'require_approval' in x and not _c398(x['require_approval']): return False
+        if 'defer_loading' in x and not _c400(x['defer_loading']): return False
     return True
 
 
-def _c394(x: Any) -> bool:
-    if not _c395(x): return False
+def _c392(x: Any) -> bool:
+    if not (_c395(x) if _c393(x) else _c391(x)): return False
+    return True
+
+
+def _c383(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
+    if isinstance(x, dict):
+        if 'type' not in x: return False
+        if 'type' in x and not _c384(x['type']): return False
+    if not _c385(x): return False
+    if not _c392(x): return False
+    return True
+
+
+def _c382(x: Any) -> bool:
+    if not _c383(x): return False
+    return True
+
+
+def _c381(x: Any) -> bool:
+    if not (isinstance(x, list)): return False
+    if isinstance(x, list) and not all(map(_c382, x)): return False
+    return True
+
+
+def _c403(x: Any) -> bool:
+    if not (isinstance(x, str)): return False
+    return True
+
+
+def _c404(x: Any) -> bool:
+    if not (x == 'none' or x == 'auto' or x == 'required'): return False
+    return True
+
+
+def _c406(x: Any) -> bool:
+    if not (x == 'function' or x == 'mcp'): return False
+    return True
+
+
+def _c409(x: Any) -> bool:
+    if not x == 'function': return False
+    return True
+
+
+def _c408(x: Any) -> bool:
+    if isinstance(x, dict):
+        if 'type' not in x: return False
+        if 'type' in x and not _c409(x['type']): return False
+    return True
+
+
+def _c410(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
+    if isinstance(x, dict):
+        if 'name' not in x: return False
+        if 'name' in x and not _c403(x['name']): return False
+    return True
+
+
+def _c411(x: Any) -> bool:
+    return True
+
+
+def _c407(x: Any) -> bool:
+    if not (_c410(x) if _c408(x) else _c411(x)): return False
+    return True
+
+
+def _c414(x: Any) -> bool:
+    if not x == 'mcp': return False
+    return True
+
+
+def _c413(x: Any) -> bool:
+    if isinstance(x, dict):
+        if 'type' not in x: return False
+        if 'type' in x and not _c414(x['type']): return False
+    return True
+
+
+def _c416(x: Any) -> bool:
+    if not (isinstance(x, str) or x is None): return False
+    return True
+
+
+def _c415(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
+    if isinstance(x, dict):
+        if 'server_label' not in x: return False
+        if 'server_label' in x and not _c403(x['server_label']): return False
+        if 'name' in x and not _c416(x['name']): return False
+    return True
+
+
+def _c412(x: Any) -> bool:
+    if not (_c415(x) if _c413(x) else _c411(x)): return False
+    return True
+
+
+def _c405(x: Any) -> bool:
+    if isinstance(x, dict):
+        if 'type' not in x: return False
+        if 'type' in x and not _c406(x['type']): return False
+    if not _c407(x): return False
+    if not _c412(x): return False
+    return True
+
+
+def _c402(x: Any) -> bool:
+    if not (isinstance(x, str) or isinstance(x, dict)): return False
+    if not (_c404(x) if _c403(x) else _c405(x)): return False
+    return True
+
+
+def _c401(x: Any) -> bool:
+    if not _c402(x): return False
+    return True
+
+
+def _c417(x: Any) -> bool:
+    if not ((x is True or x is False)): return False
+    return True
+
+
+def _c419(x: Any) -> bool:
+    if not (x == 'minimal' or x == 'low' or x == 'medium' or x == 'high' or x == 'xhigh'): return False
+    return True
+
+
+def _c418(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
+    if isinstance(x, dict):
+        if 'effort' in x and not _c419(x['effort']): return False
+    return True
+
+
+def _c421(x: Any) -> bool:
+    if not x == 'inf': return False
+    return True
+
+
+def _c420(x: Any) -> bool:
+    if not (((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer())) or isinstance(x, str)): return False
+    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 1: return False
+    if isinstance(x, (int, float)) and not isinstance(x, bool) and x > 4096: return False
+    if not (_c421(x) if _c332(x) else _c354(x)): return False
+    return True
+
+
+def _c423(x: Any) -> bool:
+    if not (x == 'auto' or x == 'disabled'): return False
+    return True
+
+
+def _c425(x: Any) -> bool:
+    if not x == 'retention_ratio': return False
+    return True
+
+
+def _c426(x: Any) -> bool:
+    if not ((isinstance(x, (int, float)) and not isinstance(x, bool))): return False
+    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 0: return False
+    if isinstance(x, (int, float)) and not isinstance(x, bool) and x > 1: return False
+    return True
+
+
+def _c427(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
+    if isinstance(x, dict):
+        if 'post_instructions' in x and not _c333(x['post_instructions']): return False
+    return True
+
+
+def _c424(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
+    if isinstance(x, dict):
+        if 'type' not in x: return False
+        if 'retention_ratio' not in x: return False
+        if 'type' in x and not _c425(x['type']): return False
+        if 'retention_ratio' in x and not _c426(x['retention_ratio']): return False
+        if 'token_limits' in x and not _c427(x['token_limits']): return False
+    return True
+
+
+def _c422(x: Any) -> bool:
+    if not (isinstance(x, str) or isinstance(x, dict)): return False
+    if not (_c423(x) if _c332(x) else _c424(x)): return False
+    return True
+
+
+def _c430(x: Any) -> bool:
+    if not (isinstance(x, str)): return False
+    return True
+
+
+def _c431(x: Any) -> bool:
+    if not (isinstance(x, str) or x is None): return False
+    return True
+
+
+def _c432(x: Any) -> bool:
+    if not (isinstance(x, dict) or x is None): return False
+    return True
+
+
+def _c429(x: Any) -> bool:
+    if not (isinstance(x, dict) or x is None): return False
+    if isinstance(x, dict):
+        if 'id' not in x: return False
+        if 'id' in x and not _c430(x['id']): return False
+        if 'version' in x and not _c431(x['version']): return False
+        if 'variables' in x and not _c432(x['variables']): return False
+    return True
+
+
+def _c428(x: Any) -> bool:
+    if not _c429(x): return False
+    return True
+
+
+def _c339(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
+    if isinstance(x, dict):
+        if 'object' in x and not _c340(x['object']): return False
+        if 'model' in x and not _c332(x['model']): return False
+        if 'instructions' in x and not _c332(x['instructions']): return False
+        if 'output_modalities' in x and not _c341(x['output_modalities']): return False
+        if 'audio' in x and not _c343(x['audio']): return False
+        if 'tracing' in x and not _c379(x['tracing']): return False
+        if 'tools' in x and not _c381(x['tools']): return False
+        if 'tool_choice' in x and not _c401(x['tool_choice']): return False
+        if 'parallel_tool_calls' in x and not _c417(x['parallel_tool_calls']): return False
+        if 'reasoning' in x and not _c418(x['reasoning']): return False
+        if 'max_output_tokens' in x and not _c420(x['max_output_tokens']): return False
+        if 'truncation' in x and not _c422(x['truncation']): return False
+        if 'prompt' in x and not _c428(x['prompt']): return False
+    return True
+
+
+def _c336(x: Any) -> bool:
+    if not (_c339(x) if _c337(x) else _c354(x)): return False
+    return True
+
+
+def _c435(x: Any) -> bool:
+    if not x == 'transcription': return False
+    return True
+
+
+def _c434(x: Any) -> bool:
+    if isinstance(x, dict):
+        if 'type' not in x: return False
+        if 'type' in x and not _c435(x['type']): return False
+    return True
+
+
+def _c437(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
+    if isinstance(x, dict):
+        if 'input' in x and not _c344(x['input']): return False
+    return True
+
+
+def _c436(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
+    if isinstance(x, dict):
+        if 'audio' in x and not _c437(x['audio']): return False
+    return True
+
+
+def _c433(x: Any) -> bool:
+    if not (_c436(x) if _c434(x) else _c354(x)): return False
+    return True
+
+
+def _c330(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
+    if isinstance(x, dict):
+        if 'type' not in x: return False
+        if 'type' in x and not _c331(x['type']): return False
+        if 'id' in x and not _c332(x['id']): return False
+        if 'object' in x and not _c332(x['object']): return False
+        if 'expires_at' in x and not _c333(x['expires_at']): return False
+        if 'include' in x and not _c334(x['include']): return False
+    if not _c336(x): return False
+    if not _c433(x): return False
+    return True
+
+
+def _c329(x: Any) -> bool:
+    if not _c330(x): return False
     if isinstance(x, dict):
         if 'type' not in x: return False
         if 'id' not in x: return False
@@ -3018,13 +2746,13 @@ def _c394(x: Any) -> bool:
     return True
 
 
-def _c483(x: Any) -> bool:
-    if not _c395(x): return False
+def _c438(x: Any) -> bool:
+    if not _c330(x): return False
     return True
 
 
-def _c484(x: Any) -> bool:
-    if not _c395(x): return False
+def _c439(x: Any) -> bool:
+    if not _c330(x): return False
     if isinstance(x, dict):
         if 'type' not in x: return False
         if 'id' not in x: return False
@@ -3319,6 +3047,11 @@ class BetaResponseContentPartDoneResponseContentPartDone(Struct, tag_field='type
     response_id: str
 
 
+class ObjectsToolChoice(Struct, kw_only=True):
+    type_: Literal['function'] = field(name='type')
+    name: str | UnsetType = UNSET
+
+
 class ObjectsTool(Struct, kw_only=True):
     name: str
     type_: Literal['function'] = field(name='type')
@@ -3330,24 +3063,18 @@ class ObjectsResponseCreateParams(Struct):
     conversation: str | UnsetType = UNSET
     input: Any = UNSET
     instructions: str | UnsetType = UNSET
-    max_response_output_tokens: Any = UNSET
-    metadata: Any = UNSET
+    max_response_output_tokens: Annotated[int, Meta(ge=1, le=4096)] | Annotated[float, Meta(ge=1, le=4096, multiple_of=1)] | Literal['inf'] | UnsetType = UNSET
+    metadata: Annotated[dict[Annotated[str, Meta(max_length=64)], Annotated[str, Meta(max_length=512)]], Meta(max_length=16)] | None | UnsetType = UNSET
     modalities: list[Literal['text', 'audio']] | UnsetType = UNSET
     output_audio_format: Literal['pcm16', 'g711_ulaw', 'g711_alaw'] | UnsetType = UNSET
     temperature: Annotated[float, Meta(ge=0.6, le=1.2)] | UnsetType = UNSET
-    tool_choice: Any = UNSET
+    tool_choice: str | ObjectsToolChoice | UnsetType = UNSET
     tools: list[ObjectsTool] | UnsetType = UNSET
     voice: Literal['alloy', 'ash', 'ballad', 'coral', 'echo', 'fable', 'onyx', 'nova', 'sage', 'shimmer', 'verse', 'marin', 'cedar'] | UnsetType = UNSET
 
     def __post_init__(self) -> None:
         if self.input is not UNSET and not _c75(self.input):  # dispatch on more than `type`
             raise ValueError('input')
-        if self.max_response_output_tokens is not UNSET and not _c123(self.max_response_output_tokens):  # `if`
-            raise ValueError('max_response_output_tokens')
-        if self.metadata is not UNSET and not _c127(self.metadata):  # `propertyNames`
-            raise ValueError('metadata')
-        if self.tool_choice is not UNSET and not _c131(self.tool_choice):  # `if`
-            raise ValueError('tool_choice')
 
 
 class BetaResponseCreateResponseCreate(Struct, tag_field='type', tag='response.create'):
@@ -3355,33 +3082,64 @@ class BetaResponseCreateResponseCreate(Struct, tag_field='type', tag='response.c
     response: ObjectsResponseCreateParams | UnsetType = UNSET
 
 
+class CommonStatusDetailsError(Struct):
+    code: str | None | UnsetType = UNSET
+    message: str | None | UnsetType = UNSET
+    type_: str | None | UnsetType = field(default=UNSET, name='type')
+
+
+class CommonStatusDetails(Struct):
+    error: CommonStatusDetailsError | None | UnsetType = UNSET
+    reason: Literal['turn_detected', 'client_cancelled', 'max_output_tokens', 'content_filter'] | UnsetType = UNSET
+    type_: Literal['completed', 'cancelled', 'failed', 'incomplete'] | UnsetType = field(default=UNSET, name='type')
+
+
+class CommonUsageInputTokenDetailsCachedTokensDetails(Struct):
+    audio_tokens: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)] | UnsetType = UNSET
+    image_tokens: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)] | UnsetType = UNSET
+    text_tokens: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)] | UnsetType = UNSET
+
+
+class CommonUsageInputTokenDetails(Struct):
+    audio_tokens: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)] | UnsetType = UNSET
+    cached_tokens: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)] | UnsetType = UNSET
+    cached_tokens_details: CommonUsageInputTokenDetailsCachedTokensDetails | UnsetType = UNSET
+    image_tokens: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)] | UnsetType = UNSET
+    text_tokens: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)] | UnsetType = UNSET
+
+
+class CommonUsageOutputTokenDetails(Struct):
+    audio_tokens: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)] | UnsetType = UNSET
+    text_tokens: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)] | UnsetType = UNSET
+
+
+class CommonUsage(Struct, kw_only=True):
+    input_tokens: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
+    output_tokens: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
+    total_tokens: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
+    input_token_details: CommonUsageInputTokenDetails | UnsetType = UNSET
+    output_token_details: CommonUsageOutputTokenDetails | UnsetType = UNSET
+
+
 class ObjectsResponse(Struct, kw_only=True):
     id: str
     object: Literal['realtime.response']
     output: Any
     status: Literal['in_progress', 'completed', 'cancelled', 'failed', 'incomplete']
-    status_details: Any
-    usage: Any
+    status_details: CommonStatusDetails | None
+    usage: CommonUsage | None
     conversation_id: str | None | UnsetType = UNSET
     custom_voice_id: str | None | UnsetType = UNSET
-    max_output_tokens: Any = UNSET
-    metadata: Any = UNSET
+    max_output_tokens: Annotated[int, Meta(ge=1, le=4096)] | Annotated[float, Meta(ge=1, le=4096, multiple_of=1)] | Literal['inf'] | UnsetType = UNSET
+    metadata: Annotated[dict[Annotated[str, Meta(max_length=64)], Annotated[str, Meta(max_length=512)]], Meta(max_length=16)] | None | UnsetType = UNSET
     modalities: list[Literal['text', 'audio']] | UnsetType = UNSET
     output_audio_format: Literal['pcm16', 'g711_ulaw', 'g711_alaw'] | UnsetType = UNSET
     temperature: Annotated[float, Meta(ge=0.6, le=1.2)] | UnsetType = UNSET
     voice: Literal['alloy', 'ash', 'ballad', 'coral', 'echo', 'fable', 'onyx', 'nova', 'sage', 'shimmer', 'verse', 'marin', 'cedar'] | UnsetType = UNSET
 
     def __post_init__(self) -> None:
-        if not _c138(self.output):  # dispatch on more than `type`
+        if not _c123(self.output):  # dispatch on more than `type`
             raise ValueError('output')
-        if not _c140(self.status_details):  # `if`
-            raise ValueError('status_details')
-        if not _c149(self.usage):  # `if`
-            raise ValueError('usage')
-        if self.max_output_tokens is not UNSET and not _c156(self.max_output_tokens):  # `if`
-            raise ValueError('max_output_tokens')
-        if self.metadata is not UNSET and not _c160(self.metadata):  # `propertyNames`
-            raise ValueError('metadata')
 
 
 class BetaResponseCreatedResponseCreated(Struct, tag_field='type', tag='response.created'):
@@ -3420,7 +3178,7 @@ class BetaResponseOutputItemAddedResponseOutputItemAdded(Struct, tag_field='type
     response_id: str
 
     def __post_init__(self) -> None:
-        if not _c161(self.item):  # dispatch on more than `type`
+        if not _c125(self.item):  # dispatch on more than `type`
             raise ValueError('item')
 
 
@@ -3431,7 +3189,7 @@ class BetaResponseOutputItemDoneResponseOutputItemDone(Struct, tag_field='type',
     response_id: str
 
     def __post_init__(self) -> None:
-        if not _c162(self.item):  # dispatch on more than `type`
+        if not _c126(self.item):  # dispatch on more than `type`
             raise ValueError('item')
 
 
@@ -3458,7 +3216,7 @@ class BetaSessionCreatedSessionCreated(Struct, tag_field='type', tag='session.cr
     session: Any
 
     def __post_init__(self) -> None:
-        if not _c163(self.session):  # $ref beside other keywords
+        if not _c127(self.session):  # $ref beside other keywords
             raise ValueError('session')
 
 
@@ -3472,30 +3230,32 @@ class ObjectsSessionConfigInputAudioTranscription(Struct):
     prompt: str | None | UnsetType = UNSET
 
 
+class ObjectsTurnDetection(Struct):
+    create_response: bool | UnsetType = UNSET
+    eagerness: Literal['low', 'medium', 'high', 'auto'] | UnsetType = UNSET
+    interrupt_response: bool | UnsetType = UNSET
+    prefix_padding_ms: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)] | UnsetType = UNSET
+    silence_duration_ms: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)] | UnsetType = UNSET
+    threshold: Annotated[float, Meta(ge=0, le=1)] | UnsetType = UNSET
+    type_: Literal['server_vad', 'semantic_vad'] | UnsetType = field(default=UNSET, name='type')
+
+
 class ObjectsSessionConfig(Struct):
     include: list[str] | None | UnsetType = UNSET
     input_audio_format: Literal['pcm16', 'g711_ulaw', 'g711_alaw'] | UnsetType = UNSET
     input_audio_noise_reduction: ObjectsSessionConfigInputAudioNoiseReduction | None | UnsetType = UNSET
     input_audio_transcription: ObjectsSessionConfigInputAudioTranscription | None | UnsetType = UNSET
     instructions: str | UnsetType = UNSET
-    max_response_output_tokens: Any = UNSET
+    max_response_output_tokens: Annotated[int, Meta(ge=1, le=4096)] | Annotated[float, Meta(ge=1, le=4096, multiple_of=1)] | Literal['inf'] | UnsetType = UNSET
     modalities: list[Literal['text', 'audio']] | UnsetType = UNSET
     model: str | UnsetType = UNSET
     output_audio_format: Literal['pcm16', 'g711_ulaw', 'g711_alaw'] | UnsetType = UNSET
     speed: Annotated[float, Meta(ge=0.25, le=1.5)] | UnsetType = UNSET
     temperature: Annotated[float, Meta(ge=0.6, le=1.2)] | UnsetType = UNSET
-    tool_choice: Any = UNSET
+    tool_choice: str | ObjectsToolChoice | UnsetType = UNSET
     tools: list[ObjectsTool] | UnsetType = UNSET
-    turn_detection: Any = UNSET
+    turn_detection: ObjectsTurnDetection | None | UnsetType = UNSET
     voice: Literal['alloy', 'ash', 'ballad', 'coral', 'echo', 'fable', 'onyx', 'nova', 'sage', 'shimmer', 'verse', 'marin', 'cedar'] | UnsetType = UNSET
-
-    def __post_init__(self) -> None:
-        if self.max_response_output_tokens is not UNSET and not _c194(self.max_response_output_tokens):  # `if`
-            raise ValueError('max_response_output_tokens')
-        if self.tool_choice is not UNSET and not _c192(self.tool_choice):  # `if`
-            raise ValueError('tool_choice')
-        if self.turn_detection is not UNSET and not _c174(self.turn_detection):  # `if`
-            raise ValueError('turn_detection')
 
 
 class BetaSessionUpdateSessionUpdate(Struct, kw_only=True, tag_field='type', tag='session.update'):
@@ -3508,7 +3268,7 @@ class BetaSessionUpdatedSessionUpdated(Struct, tag_field='type', tag='session.up
     session: Any
 
     def __post_init__(self) -> None:
-        if not _c205(self.session):  # $ref beside other keywords
+        if not _c175(self.session):  # $ref beside other keywords
             raise ValueError('session')
 
 
@@ -3528,11 +3288,7 @@ class ObjectsTranscriptionSessionConfig(Struct):
     input_audio_noise_reduction: ObjectsTranscriptionSessionConfigInputAudioNoiseReduction | None | UnsetType = UNSET
     input_audio_transcription: ObjectsTranscriptionSessionConfigInputAudioTranscription | None | UnsetType = UNSET
     modalities: list[Literal['text', 'audio']] | UnsetType = UNSET
-    turn_detection: Any = UNSET
-
-    def __post_init__(self) -> None:
-        if self.turn_detection is not UNSET and not _c206(self.turn_detection):  # `if`
-            raise ValueError('turn_detection')
+    turn_detection: ObjectsTurnDetection | None | UnsetType = UNSET
 
 
 class BetaTranscriptionSessionUpdateTranscriptionSessionUpdate(Struct, kw_only=True, tag_field='type', tag='transcription_session.update'):
@@ -3545,7 +3301,7 @@ class BetaTranscriptionSessionUpdatedTranscriptionSessionUpdated(Struct, tag_fie
     session: Any
 
     def __post_init__(self) -> None:
-        if not _c210(self.session):  # $ref beside other keywords
+        if not _c176(self.session):  # $ref beside other keywords
             raise ValueError('session')
 
 
@@ -3565,7 +3321,7 @@ class GaConversationItemAddedConversationItemAdded(Struct, kw_only=True, tag_fie
     previous_item_id: str | None | UnsetType = UNSET
 
     def __post_init__(self) -> None:
-        if not _c227(self.item):  # a dispatch branch that is more than an object's properties
+        if not _c197(self.item):  # a dispatch branch that is more than an object's properties
             raise ValueError('item')
 
 
@@ -3575,7 +3331,7 @@ class GaConversationItemCreateConversationItemCreate(Struct, kw_only=True, tag_f
     previous_item_id: str | UnsetType = UNSET
 
     def __post_init__(self) -> None:
-        if not _c333(self.item):  # $ref beside other keywords
+        if not _c303(self.item):  # $ref beside other keywords
             raise ValueError('item')
 
 
@@ -3585,7 +3341,7 @@ class GaConversationItemCreatedConversationItemCreated(Struct, kw_only=True, tag
     previous_item_id: str | None | UnsetType = UNSET
 
     def __post_init__(self) -> None:
-        if not _c336(self.item):  # a dispatch branch that is more than an object's properties
+        if not _c306(self.item):  # a dispatch branch that is more than an object's properties
             raise ValueError('item')
 
 
@@ -3605,7 +3361,7 @@ class GaConversationItemDoneConversationItemDone(Struct, kw_only=True, tag_field
     previous_item_id: str | None | UnsetType = UNSET
 
     def __post_init__(self) -> None:
-        if not _c337(self.item):  # a dispatch branch that is more than an object's properties
+        if not _c307(self.item):  # a dispatch branch that is more than an object's properties
             raise ValueError('item')
 
 
@@ -3667,7 +3423,7 @@ class GaConversationItemRetrievedConversationItemRetrieved(Struct, tag_field='ty
     item: Any
 
     def __post_init__(self) -> None:
-        if not _c338(self.item):  # a dispatch branch that is more than an object's properties
+        if not _c308(self.item):  # a dispatch branch that is more than an object's properties
             raise ValueError('item')
 
 
@@ -3838,7 +3594,7 @@ class ObjectsResponseCreateParams2AudioOutput(Struct):
     voice: str | ObjectsVoice | UnsetType = UNSET
 
     def __post_init__(self) -> None:
-        if self.format is not UNSET and not _c339(self.format):  # `if`
+        if self.format is not UNSET and not _c309(self.format):  # `if` on more than a JSON type
             raise ValueError('format')
 
 
@@ -3856,6 +3612,15 @@ class ObjectsResponseCreateParams2Reasoning(Struct):
     effort: Literal['minimal', 'low', 'medium', 'high', 'xhigh'] | UnsetType = UNSET
 
 
+class ObjectsToolChoiceFunction(Struct, tag_field='type', tag='function'):
+    name: str
+
+
+class ObjectsToolChoiceMcp(Struct, kw_only=True, tag_field='type', tag='mcp'):
+    server_label: str
+    name: str | None | UnsetType = UNSET
+
+
 class ObjectsToolFunction(Struct, kw_only=True, tag_field='type', tag='function'):
     name: str
     description: str | UnsetType = UNSET
@@ -3868,16 +3633,10 @@ class ObjectsToolMcp(Struct, kw_only=True, tag_field='type', tag='mcp'):
     authorization: str | UnsetType = UNSET
     connector_id: str | UnsetType = UNSET
     defer_loading: bool | UnsetType = UNSET
-    headers: Any = UNSET
-    require_approval: Any = UNSET
+    headers: dict[str, str] | None | UnsetType = UNSET
+    require_approval: Literal['always', 'never'] | dict[str, Any] | None | UnsetType = UNSET
     server_description: str | UnsetType = UNSET
     server_url: str | UnsetType = UNSET
-
-    def __post_init__(self) -> None:
-        if self.headers is not UNSET and not _c374(self.headers):  # `additionalProperties`
-            raise ValueError('headers')
-        if self.require_approval is not UNSET and not _c376(self.require_approval):  # `if`
-            raise ValueError('require_approval')
 
 
 class ObjectsResponseCreateParams2(Struct):
@@ -3885,24 +3644,18 @@ class ObjectsResponseCreateParams2(Struct):
     conversation: str | UnsetType = UNSET
     input: Any = UNSET
     instructions: str | UnsetType = UNSET
-    max_output_tokens: Any = UNSET
-    metadata: Any = UNSET
+    max_output_tokens: Annotated[int, Meta(ge=1, le=4096)] | Annotated[float, Meta(ge=1, le=4096, multiple_of=1)] | Literal['inf'] | UnsetType = UNSET
+    metadata: Annotated[dict[Annotated[str, Meta(max_length=64)], Annotated[str, Meta(max_length=512)]], Meta(max_length=16)] | None | UnsetType = UNSET
     output_modalities: list[Literal['text', 'audio']] | UnsetType = UNSET
     parallel_tool_calls: bool | UnsetType = UNSET
     prompt: ObjectsPrompt | None | UnsetType = UNSET
     reasoning: ObjectsResponseCreateParams2Reasoning | UnsetType = UNSET
-    tool_choice: Any = UNSET
+    tool_choice: Literal['none', 'auto', 'required'] | ObjectsToolChoiceFunction | ObjectsToolChoiceMcp | UnsetType = UNSET
     tools: list[ObjectsToolFunction | ObjectsToolMcp] | UnsetType = UNSET
 
     def __post_init__(self) -> None:
-        if self.input is not UNSET and not _c347(self.input):  # `if`
+        if self.input is not UNSET and not _c317(self.input):  # `if` on more than a JSON type
             raise ValueError('input')
-        if self.max_output_tokens is not UNSET and not _c354(self.max_output_tokens):  # `if`
-            raise ValueError('max_output_tokens')
-        if self.metadata is not UNSET and not _c357(self.metadata):  # `propertyNames`
-            raise ValueError('metadata')
-        if self.tool_choice is not UNSET and not _c358(self.tool_choice):  # `if`
-            raise ValueError('tool_choice')
 
 
 class GaResponseCreateResponseCreate(Struct, tag_field='type', tag='response.create'):
@@ -3915,7 +3668,7 @@ class ObjectsResponse2AudioOutput(Struct):
     voice: str | ObjectsVoice | UnsetType = UNSET
 
     def __post_init__(self) -> None:
-        if self.format is not UNSET and not _c391(self.format):  # `if`
+        if self.format is not UNSET and not _c326(self.format):  # `if` on more than a JSON type
             raise ValueError('format')
 
 
@@ -3926,27 +3679,19 @@ class ObjectsResponse2Audio(Struct):
 class ObjectsResponse2(Struct, kw_only=True):
     conversation_id: str | None
     id: str
-    max_output_tokens: Any
-    metadata: Any
+    max_output_tokens: Annotated[int, Meta(ge=1, le=4096)] | Annotated[float, Meta(ge=1, le=4096, multiple_of=1)] | Literal['inf']
+    metadata: Annotated[dict[Annotated[str, Meta(max_length=64)], Annotated[str, Meta(max_length=512)]], Meta(max_length=16)] | None
     object: Literal['realtime.response']
     output: Any
     output_modalities: list[Literal['text', 'audio']]
     status: Literal['completed', 'cancelled', 'failed', 'incomplete', 'in_progress']
-    status_details: Any
-    usage: Any
+    status_details: CommonStatusDetails | None
+    usage: CommonUsage | None
     audio: ObjectsResponse2Audio | UnsetType = UNSET
 
     def __post_init__(self) -> None:
-        if not _c379(self.max_output_tokens):  # `if`
-            raise ValueError('max_output_tokens')
-        if not _c383(self.metadata):  # `propertyNames`
-            raise ValueError('metadata')
-        if not _c384(self.output):  # a dispatch branch that is more than an object's properties
+        if not _c324(self.output):  # a dispatch branch that is more than an object's properties
             raise ValueError('output')
-        if not _c386(self.status_details):  # `if`
-            raise ValueError('status_details')
-        if not _c389(self.usage):  # `if`
-            raise ValueError('usage')
 
 
 class GaResponseCreatedResponseCreated(Struct, tag_field='type', tag='response.created'):
@@ -4058,7 +3803,7 @@ class GaResponseOutputItemAddedResponseOutputItemAdded(Struct, tag_field='type',
     response_id: str
 
     def __post_init__(self) -> None:
-        if not _c392(self.item):  # a dispatch branch that is more than an object's properties
+        if not _c327(self.item):  # a dispatch branch that is more than an object's properties
             raise ValueError('item')
 
 
@@ -4069,7 +3814,7 @@ class GaResponseOutputItemDoneResponseOutputItemDone(Struct, tag_field='type', t
     response_id: str
 
     def __post_init__(self) -> None:
-        if not _c393(self.item):  # a dispatch branch that is more than an object's properties
+        if not _c328(self.item):  # a dispatch branch that is more than an object's properties
             raise ValueError('item')
 
 
@@ -4097,7 +3842,7 @@ class GaSessionCreatedSessionCreated(Struct, tag_field='type', tag='session.crea
     session: Any
 
     def __post_init__(self) -> None:
-        if not _c394(self.session):  # $ref beside other keywords
+        if not _c329(self.session):  # $ref beside other keywords
             raise ValueError('session')
 
 
@@ -4106,7 +3851,7 @@ class GaSessionUpdateSessionUpdate(Struct, kw_only=True, tag_field='type', tag='
     event_id: Annotated[str, Meta(max_length=512)] | UnsetType = UNSET
 
     def __post_init__(self) -> None:
-        if not _c483(self.session):  # property object constrained by both the object and its branch
+        if not _c438(self.session):  # property object constrained by both the object and its branch
             raise ValueError('session')
 
 
@@ -4115,57 +3860,8 @@ class GaSessionUpdatedSessionUpdated(Struct, tag_field='type', tag='session.upda
     session: Any
 
     def __post_init__(self) -> None:
-        if not _c484(self.session):  # $ref beside other keywords
+        if not _c439(self.session):  # $ref beside other keywords
             raise ValueError('session')
-
-
-class ObjectsTurnDetection(Struct):
-    create_response: bool | UnsetType = UNSET
-    eagerness: Literal['low', 'medium', 'high', 'auto'] | UnsetType = UNSET
-    interrupt_response: bool | UnsetType = UNSET
-    prefix_padding_ms: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)] | UnsetType = UNSET
-    silence_duration_ms: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)] | UnsetType = UNSET
-    threshold: Annotated[float, Meta(ge=0, le=1)] | UnsetType = UNSET
-    type_: Literal['server_vad', 'semantic_vad'] | UnsetType = field(default=UNSET, name='type')
-
-
-class CommonStatusDetailsError(Struct):
-    code: str | None | UnsetType = UNSET
-    message: str | None | UnsetType = UNSET
-    type_: str | None | UnsetType = field(default=UNSET, name='type')
-
-
-class CommonStatusDetails(Struct):
-    error: CommonStatusDetailsError | None | UnsetType = UNSET
-    reason: Literal['turn_detected', 'client_cancelled', 'max_output_tokens', 'content_filter'] | UnsetType = UNSET
-    type_: Literal['completed', 'cancelled', 'failed', 'incomplete'] | UnsetType = field(default=UNSET, name='type')
-
-
-class CommonUsageInputTokenDetailsCachedTokensDetails(Struct):
-    audio_tokens: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)] | UnsetType = UNSET
-    image_tokens: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)] | UnsetType = UNSET
-    text_tokens: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)] | UnsetType = UNSET
-
-
-class CommonUsageInputTokenDetails(Struct):
-    audio_tokens: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)] | UnsetType = UNSET
-    cached_tokens: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)] | UnsetType = UNSET
-    cached_tokens_details: CommonUsageInputTokenDetailsCachedTokensDetails | UnsetType = UNSET
-    image_tokens: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)] | UnsetType = UNSET
-    text_tokens: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)] | UnsetType = UNSET
-
-
-class CommonUsageOutputTokenDetails(Struct):
-    audio_tokens: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)] | UnsetType = UNSET
-    text_tokens: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)] | UnsetType = UNSET
-
-
-class CommonUsage(Struct, kw_only=True):
-    input_tokens: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
-    output_tokens: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
-    total_tokens: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
-    input_token_details: CommonUsageInputTokenDetails | UnsetType = UNSET
-    output_token_details: CommonUsageOutputTokenDetails | UnsetType = UNSET
 
 
 class ObjectsTranscription(Struct):
@@ -4348,16 +4044,16 @@ SCHEMAS: dict[str, Any] = {  # a msgspec type, or a check function for the whole
     'https://rtcheck.dev/schemas/beta/objects/item_with_reference.json': _c77,
     'https://rtcheck.dev/schemas/beta/objects/response.json': ObjectsResponse,
     'https://rtcheck.dev/schemas/beta/objects/response_create_params.json': ObjectsResponseCreateParams,
-    'https://rtcheck.dev/schemas/beta/objects/session.json': _c164,
+    'https://rtcheck.dev/schemas/beta/objects/session.json': _c128,
     'https://rtcheck.dev/schemas/beta/objects/session_config.json': ObjectsSessionConfig,
     'https://rtcheck.dev/schemas/beta/objects/tool.json': ObjectsTool,
-    'https://rtcheck.dev/schemas/beta/objects/tool_choice.json': _c132,
-    'https://rtcheck.dev/schemas/beta/objects/transcription_session.json': _c211,
+    'https://rtcheck.dev/schemas/beta/objects/tool_choice.json': str | ObjectsToolChoice,
+    'https://rtcheck.dev/schemas/beta/objects/transcription_session.json': _c177,
     'https://rtcheck.dev/schemas/beta/objects/transcription_session_config.json': ObjectsTranscriptionSessionConfig,
     'https://rtcheck.dev/schemas/beta/objects/turn_detection.json': ObjectsTurnDetection,
     'https://rtcheck.dev/schemas/common/error.json': CommonError,
     'https://rtcheck.dev/schemas/common/logprob.json': CommonLogprob,
-    'https://rtcheck.dev/schemas/common/metadata.json': _c128,
+    'https://rtcheck.dev/schemas/common/metadata.json': Annotated[dict[Annotated[str, Meta(max_length=64)], Annotated[str, Meta(max_length=512)]], Meta(max_length=16)] | None,
     'https://rtcheck.dev/schemas/common/rate_limit.json': CommonRateLimit,
     'https://rtcheck.dev/schemas/common/status_details.json': CommonStatusDetails,
     'https://rtcheck.dev/schemas/common/transcription_usage.json': CommonTranscriptionUsageTokens | CommonTranscriptionUsageDuration,
@@ -4422,16 +4118,16 @@ SCHEMAS: dict[str, Any] = {  # a msgspec type, or a check function for the whole
     'https://rtcheck.dev/schemas/ga/events/session.created.json': GaSessionCreatedSessionCreated,
     'https://rtcheck.dev/schemas/ga/events/session.update.json': GaSessionUpdateSessionUpdate,
     'https://rtcheck.dev/schemas/ga/events/session.updated.json': GaSessionUpdatedSessionUpdated,
-    'https://rtcheck.dev/schemas/ga/objects/audio_format.json': _c340,
-    'https://rtcheck.dev/schemas/ga/objects/item.json': _c228,
+    'https://rtcheck.dev/schemas/ga/objects/audio_format.json': _c310,
+    'https://rtcheck.dev/schemas/ga/objects/item.json': _c198,
     'https://rtcheck.dev/schemas/ga/objects/prompt.json': ObjectsPrompt | None,
     'https://rtcheck.dev/schemas/ga/objects/response.json': ObjectsResponse2,
     'https://rtcheck.dev/schemas/ga/objects/response_create_params.json': ObjectsResponseCreateParams2,
-    'https://rtcheck.dev/schemas/ga/objects/session.json': _c395,
+    'https://rtcheck.dev/schemas/ga/objects/session.json': _c330,
     'https://rtcheck.dev/schemas/ga/objects/tool.json': ObjectsToolFunction | ObjectsToolMcp,
-    'https://rtcheck.dev/schemas/ga/objects/tool_choice.json': _c359,
+    'https://rtcheck.dev/schemas/ga/objects/tool_choice.json': Literal['none', 'auto', 'required'] | ObjectsToolChoiceFunction | ObjectsToolChoiceMcp,
     'https://rtcheck.dev/schemas/ga/objects/transcription.json': ObjectsTranscription,
-    'https://rtcheck.dev/schemas/ga/objects/turn_detection.json': _c423,
+    'https://rtcheck.dev/schemas/ga/objects/turn_detection.json': _c358,
     'https://rtcheck.dev/schemas/ga/objects/voice.json': str | ObjectsVoice,
 }
 
@@ -4448,23 +4144,12 @@ POST_CHECKED: dict[str, dict[str, list[str]]] = {
         ],
         'response.create': [
             'ObjectsResponseCreateParams.input: dispatch on more than `type`',
-            'ObjectsResponseCreateParams.max_response_output_tokens: `if`',
-            'ObjectsResponseCreateParams.metadata: `propertyNames`',
-            'ObjectsResponseCreateParams.tool_choice: `if`',
         ],
         'response.created': [
-            'ObjectsResponse.max_output_tokens: `if`',
-            'ObjectsResponse.metadata: `propertyNames`',
             'ObjectsResponse.output: dispatch on more than `type`',
-            'ObjectsResponse.status_details: `if`',
-            'ObjectsResponse.usage: `if`',
         ],
         'response.done': [
-            'ObjectsResponse.max_output_tokens: `if`',
-            'ObjectsResponse.metadata: `propertyNames`',
             'ObjectsResponse.output: dispatch on more than `type`',
-            'ObjectsResponse.status_details: `if`',
-            'ObjectsResponse.usage: `if`',
         ],
         'response.output_item.added': [
             'BetaResponseOutputItemAddedResponseOutputItemAdded.item: dispatch on more than `type`',
@@ -4475,16 +4160,8 @@ POST_CHECKED: dict[str, dict[str, list[str]]] = {
         'session.created': [
             'BetaSessionCreatedSessionCreated.session: $ref beside other keywords',
         ],
-        'session.update': [
-            'ObjectsSessionConfig.max_response_output_tokens: `if`',
-            'ObjectsSessionConfig.tool_choice: `if`',
-            'ObjectsSessionConfig.turn_detection: `if`',
-        ],
         'session.updated': [
             'BetaSessionUpdatedSessionUpdated.session: $ref beside other keywords',
-        ],
-        'transcription_session.update': [
-            'ObjectsTranscriptionSessionConfig.turn_detection: `if`',
         ],
         'transcription_session.updated': [
             'BetaTranscriptionSessionUpdatedTranscriptionSessionUpdated.session: $ref beside other keywords',
@@ -4507,29 +4184,16 @@ POST_CHECKED: dict[str, dict[str, list[str]]] = {
             "GaConversationItemRetrievedConversationItemRetrieved.item: a dispatch branch that is more than an object's properties",
         ],
         'response.create': [
-            'ObjectsResponseCreateParams2.input: `if`',
-            'ObjectsResponseCreateParams2.max_output_tokens: `if`',
-            'ObjectsResponseCreateParams2.metadata: `propertyNames`',
-            'ObjectsResponseCreateParams2.tool_choice: `if`',
-            'ObjectsResponseCreateParams2AudioOutput.format: `if`',
-            'ObjectsToolMcp.headers: `additionalProperties`',
-            'ObjectsToolMcp.require_approval: `if`',
+            'ObjectsResponseCreateParams2.input: `if` on more than a JSON type',
+            'ObjectsResponseCreateParams2AudioOutput.format: `if` on more than a JSON type',
         ],
         'response.created': [
-            'ObjectsResponse2.max_output_tokens: `if`',
-            'ObjectsResponse2.metadata: `propertyNames`',
             "ObjectsResponse2.output: a dispatch branch that is more than an object's properties",
-            'ObjectsResponse2.status_details: `if`',
-            'ObjectsResponse2.usage: `if`',
-            'ObjectsResponse2AudioOutput.format: `if`',
+            'ObjectsResponse2AudioOutput.format: `if` on more than a JSON type',
         ],
         'response.done': [
-            'ObjectsResponse2.max_output_tokens: `if`',
-            'ObjectsResponse2.metadata: `propertyNames`',
             "ObjectsResponse2.output: a dispatch branch that is more than an object's properties",
-            'ObjectsResponse2.status_details: `if`',
-            'ObjectsResponse2.usage: `if`',
-            'ObjectsResponse2AudioOutput.format: `if`',
+            'ObjectsResponse2AudioOutput.format: `if` on more than a JSON type',
         ],
         'response.output_item.added': [
             "GaResponseOutputItemAddedResponseOutputItemAdded.item: a dispatch branch that is more than an object's properties",
