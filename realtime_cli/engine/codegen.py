@@ -40,6 +40,9 @@ OUTPUT = Path(__file__).with_name("schema_types.py")
 _DOC_KEYS = frozenset({"$schema", "$id", "title", "description", "examples", "default", "$comment", "$defs"})
 
 
+Role = tuple[str, str, dict[str, list[str]]] | None  # (key attribute, array attribute, value -> Structs)
+
+
 class Inexact(Exception):
     """A schema construct with no exact msgspec equivalent."""
 
@@ -53,6 +56,8 @@ class Compiler:
         self.checks = CheckCompiler(self.resolve)
         self.post: dict[str, dict[str, tuple[str, str]]] = {}  # class -> field -> (check function, why)
         self.deps: dict[str, set[str]] = {}  # class -> the classes its fields name
+        self.tags: dict[str, str | None] = {}  # class -> its tag
+        self.tables: list[str] = []  # module-level tables the post-checks read
 
     # ---------------------------------------------------------------- references
 
@@ -183,7 +188,8 @@ class Compiler:
         return " | ".join(parts)
 
     def struct(self, node: dict[str, Any], base: str, hint: str, tag: str | None,
-               extra: dict[str, Any] | None = None, extra_required: list[str] | None = None) -> str:
+               extra: dict[str, Any] | None = None, extra_required: list[str] | None = None,
+               fixed: dict[str, str] | None = None, role: Role = None) -> str:
         """A Struct class for an object schema (``extra``: a dispatch branch's properties)."""
         props: dict[str, Any] = dict(node.get("properties", {}))
         required = list(node.get("required", []))
@@ -195,7 +201,7 @@ class Compiler:
         if tag is not None:
             props.pop("type", None)
             required = [r for r in required if r != "type"]
-        key = repr((base, sorted(props.items(), key=lambda kv: kv[0]).__repr__(), sorted(required), tag))
+        key = repr((base, sorted(props.items(), key=lambda kv: kv[0]).__repr__(), sorted(required), tag, fixed, role))
         if key in self.names:
             return self.names[key]
         name = self._name(hint if tag is None else f"{hint}_{tag}")
@@ -207,7 +213,7 @@ class Compiler:
             raise Inexact(f"required without a property schema: {missing}")
         post: dict[str, tuple[str, str]] = {}
         for prop in sorted(props, key=lambda p: (p not in required, p)):
-            typ = self.field_type(props[prop], base, f"{name}_{prop}")
+            typ = (fixed or {}).get(prop) or self.field_type(props[prop], base, f"{name}_{prop}")
             attr = _attr(prop)
             if typ.startswith("!"):  # no msgspec type: ``Any``, checked by a generated function
                 post[attr] = (self.checks.check(props[prop], base), typ[1:])
@@ -219,15 +225,25 @@ class Compiler:
                 default = f"field(default=UNSET{', ' + rename if rename else ''})" if rename else "UNSET"
                 fields_opt.append(f"    {attr}: {typ}{'' if typ == 'Any' else ' | UnsetType'} = {default}")
         opts = ", kw_only=True" if fields_req and fields_opt else ""
-        head = f"class {name}(Struct{opts}" + (f", tag_field='type', tag={tag!r}" if tag is not None else "") + "):"
+        head = f"class {name}(Struct{opts}, gc=False" + (f", tag_field='type', tag={tag!r}" if tag is not None else "") + "):"
         body = fields_req + fields_opt or ["    pass"]
-        if post:
+        if post or role:
             body += ["", "    def __post_init__(self) -> None:"]
+        if role:
+            key_attr, items_attr, allowed = role
+            table = f"_{name.upper()}_{key_attr.upper()}"
+            self.tables.append(f"{table}: dict[str, frozenset[type]] = {{\n" + "".join(
+                f"    {v!r}: frozenset({{{', '.join(names)}}}),\n" for v, names in allowed.items()) + "}")
+            body.append(f"        allowed = {table}.get(self.{key_attr})  # the second dispatch, on `{key_attr}`")
+            body.append(f"        if allowed is not None and not all(x.__class__ in allowed for x in self.{items_attr}):")
+            body.append(f"            raise ValueError({items_attr!r})")
+        if post:
             for attr, (check, why) in post.items():
                 unset = "" if any(line.startswith(f"    {attr}: ") for line in fields_req) else f"self.{attr} is not UNSET and "
                 body.append(f"        if {unset}not {check}(self.{attr}):  # {_comment(why)}")
                 body.append(f"            raise ValueError({attr!r})")
         self.post[name] = post
+        self.tags[name] = tag
         self.deps[name] = {n for n in re.findall(r"\b[A-Z]\w*", "\n".join(body)) if n in self.deps or n in self.post}
         self.classes.append("\n".join([head, *body]))
         return name
@@ -269,17 +285,58 @@ class Compiler:
             if "$ref" in then:
                 uri, then = self.resolve(base, then["$ref"])
                 tbase = uri.partition("#")[0]
-            if set(then) - _DOC_KEYS - {"type", "properties", "required"} or then.get("type", "object") != "object":
+            if set(then) - _DOC_KEYS - {"type", "properties", "required", "allOf"} or then.get("type", "object") != "object":
                 raise Inexact("a dispatch branch that is more than an object's properties")
             if tbase != base and then.get("properties"):
                 raise Inexact("a branch from another document")
             for v in matched:
                 if v in branches or v not in values:
                     raise Inexact("overlapping or unknown dispatch values")
-                branches[v] = (then.get("properties", {}), then.get("required", []))
-        names = [self.struct(node, base, hint, tag=v, extra=branches.get(v, ({}, []))[0],
-                             extra_required=branches.get(v, ({}, []))[1]) for v in values]
+                branches[v] = then
+        names = []
+        for v in values:
+            then = branches.get(v, {})
+            fixed, role = self.second_dispatch(then, base, f"{hint}_{v}") if "allOf" in then else ({}, None)
+            names.append(self.struct(node, base, hint, tag=v, extra=then.get("properties", {}),
+                                     extra_required=then.get("required", []), fixed=fixed, role=role))
         return " | ".join(names)
+
+    def second_dispatch(self, then: dict[str, Any], base: str, hint: str) -> tuple[dict[str, str], Role]:
+        """A branch whose ``allOf`` dispatches again, on a key ``k`` (a message's ``role``), each
+        value narrowing the item schema of one array property ``P`` (its ``content``) to a tagged
+        union of its own. msgspec types ``P`` as the union of every value's Structs (a tag must
+        mean the same Struct for every value); the generated ``__post_init__`` checks that each
+        element's Struct is one the instance's ``k`` allows."""
+        props, required = then.get("properties", {}), then.get("required", [])
+        key = prop = None
+        allowed: dict[str, list[str]] = {}
+        for clause in then["allOf"]:
+            cond, narrow = clause.get("if", {}), clause.get("then", {})
+            if set(clause) != {"if", "then"} or set(cond) != {"required", "properties"} or len(cond["required"]) != 1:
+                raise Inexact("a second dispatch that is not a plain if/then")
+            k = cond["required"][0]
+            c = cond["properties"].get(k, {})
+            if set(cond["properties"]) != {k} or set(c) != {"const"} or not isinstance(c["const"], str):
+                raise Inexact("a second dispatch on more than one constant")
+            if set(narrow) != {"properties"} or len(narrow["properties"]) != 1:
+                raise Inexact("a second dispatch branch that narrows more than one property")
+            ((p, sub),) = narrow["properties"].items()
+            if set(sub) != {"items"} or (key, prop) not in ((None, None), (k, p)) or c["const"] in allowed:
+                raise Inexact("a second dispatch branch that is not one array's items")
+            key, prop = k, p
+            allowed[c["const"]] = self.type_of(sub["items"], base, f"{hint}_{p}").split(" | ")
+        if key is None or prop is None or key not in required or props.get(prop) != {"type": "array"}:
+            raise Inexact("a second dispatch on an optional key or a constrained array")
+        kenum = props.get(key, {}).get("enum")
+        if not isinstance(kenum, list) or not all(isinstance(v, str) for v in kenum):
+            raise Inexact("a second dispatch key that is not a string enum")
+        union: list[str] = []
+        for names in allowed.values():
+            union += [n for n in names if n not in union]
+        tags = [self.tags.get(n) for n in union]
+        if None in tags or len(set(tags)) != len(tags):
+            raise Inexact("a tag that means different Structs for different values of the second key")
+        return {prop: f"list[{' | '.join(union)}]"}, (_attr(key), _attr(prop), allowed)
 
     def _name(self, hint: str) -> str:
         base = "".join(p[:1].upper() + p[1:] for p in re.split(r"[^A-Za-z0-9]+", hint) if p) or "T"
@@ -424,6 +481,8 @@ def generate() -> str:
         lines += ["", fn, ""]
     for cls in comp.classes:
         lines += ["", cls, ""]
+    for table in comp.tables:
+        lines += ["", table, ""]
     lines += ["", "EVENTS: dict[str, dict[str, type[Struct]]] = {"]
     for dialect, table in events.items():
         lines.append(f"    {dialect!r}: {{")

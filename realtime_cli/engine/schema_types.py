@@ -1221,286 +1221,293 @@ def _c176(x: Any) -> bool:
     return True
 
 
+def _c198(x: Any) -> bool:
+    if not (x == 'protocol_error' or x == 'tool_execution_error' or x == 'http_error'): return False
+    return True
+
+
 def _c199(x: Any) -> bool:
-    if not (isinstance(x, str)): return False
+    if not (((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer()))): return False
     return True
 
 
 def _c200(x: Any) -> bool:
-    if not x == 'realtime.item': return False
-    return True
-
-
-def _c201(x: Any) -> bool:
-    if not (x == 'message' or x == 'function_call' or x == 'function_call_output' or x == 'mcp_call' or x == 'mcp_list_tools' or x == 'mcp_approval_request' or x == 'mcp_approval_response'): return False
+    if not (isinstance(x, str)): return False
     return True
 
 
 def _c202(x: Any) -> bool:
-    if not (x == 'completed' or x == 'incomplete' or x == 'in_progress'): return False
+    if not (x == 'protocol_error' or x == 'http_error'): return False
     return True
 
 
-def _c205(x: Any) -> bool:
-    if not x == 'message': return False
+def _c201(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
+    if isinstance(x, dict):
+        if 'type' not in x: return False
+        if 'type' in x and not _c202(x['type']): return False
+    return True
+
+
+def _c203(x: Any) -> bool:
+    if isinstance(x, dict):
+        if 'code' not in x: return False
     return True
 
 
 def _c204(x: Any) -> bool:
+    return True
+
+
+def _c197(x: Any) -> bool:
+    if not (isinstance(x, dict) or x is None): return False
     if isinstance(x, dict):
         if 'type' not in x: return False
-        if 'type' in x and not _c205(x['type']): return False
+        if 'message' not in x: return False
+        if 'type' in x and not _c198(x['type']): return False
+        if 'code' in x and not _c199(x['code']): return False
+        if 'message' in x and not _c200(x['message']): return False
+    if not (_c203(x) if _c201(x) else _c204(x)): return False
+    return True
+
+
+def _c207(x: Any) -> bool:
+    if not x == 'realtime.item': return False
     return True
 
 
 def _c208(x: Any) -> bool:
-    if not (x == 'system' or x == 'user' or x == 'assistant'): return False
+    if not (x == 'message' or x == 'function_call' or x == 'function_call_output' or x == 'mcp_call' or x == 'mcp_list_tools' or x == 'mcp_approval_request' or x == 'mcp_approval_response'): return False
     return True
 
 
 def _c209(x: Any) -> bool:
-    if not (isinstance(x, list)): return False
+    if not (x == 'completed' or x == 'incomplete' or x == 'in_progress'): return False
     return True
 
 
 def _c212(x: Any) -> bool:
-    if not x == 'system': return False
+    if not x == 'message': return False
     return True
 
 
 def _c211(x: Any) -> bool:
     if isinstance(x, dict):
-        if 'role' not in x: return False
-        if 'role' in x and not _c212(x['role']): return False
-    return True
-
-
-def _c217(x: Any) -> bool:
-    if not (x == 'input_text'): return False
-    return True
-
-
-def _c220(x: Any) -> bool:
-    if not x == 'input_text': return False
-    return True
-
-
-def _c219(x: Any) -> bool:
-    if isinstance(x, dict):
         if 'type' not in x: return False
-        if 'type' in x and not _c220(x['type']): return False
-    return True
-
-
-def _c221(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'text' not in x: return False
-        if 'text' in x and not _c199(x['text']): return False
-    return True
-
-
-def _c222(x: Any) -> bool:
-    return True
-
-
-def _c218(x: Any) -> bool:
-    if not (_c221(x) if _c219(x) else _c222(x)): return False
-    return True
-
-
-def _c216(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c217(x['type']): return False
-    if not _c218(x): return False
+        if 'type' in x and not _c212(x['type']): return False
     return True
 
 
 def _c215(x: Any) -> bool:
-    if not _c216(x): return False
+    if not (x == 'system' or x == 'user' or x == 'assistant'): return False
     return True
 
 
-def _c214(x: Any) -> bool:
-    if isinstance(x, list) and not all(map(_c215, x)): return False
+def _c216(x: Any) -> bool:
+    if not (isinstance(x, list)): return False
     return True
 
 
-def _c213(x: Any) -> bool:
+def _c219(x: Any) -> bool:
+    if not x == 'system': return False
+    return True
+
+
+def _c218(x: Any) -> bool:
     if isinstance(x, dict):
-        if 'content' in x and not _c214(x['content']): return False
-    return True
-
-
-def _c210(x: Any) -> bool:
-    if not (_c213(x) if _c211(x) else _c222(x)): return False
-    return True
-
-
-def _c225(x: Any) -> bool:
-    if not x == 'user': return False
+        if 'role' not in x: return False
+        if 'role' in x and not _c219(x['role']): return False
     return True
 
 
 def _c224(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'role' not in x: return False
-        if 'role' in x and not _c225(x['role']): return False
-    return True
-
-
-def _c230(x: Any) -> bool:
-    if not (x == 'input_text' or x == 'input_audio' or x == 'input_image'): return False
-    return True
-
-
-def _c233(x: Any) -> bool:
-    if not x == 'input_audio': return False
-    return True
-
-
-def _c232(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c233(x['type']): return False
-    return True
-
-
-def _c235(x: Any) -> bool:
-    if not (isinstance(x, str) or x is None): return False
-    return True
-
-
-def _c234(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'audio' in x and not _c199(x['audio']): return False
-        if 'transcript' in x and not _c235(x['transcript']): return False
-    return True
-
-
-def _c231(x: Any) -> bool:
-    if not (_c234(x) if _c232(x) else _c222(x)): return False
-    return True
-
-
-def _c238(x: Any) -> bool:
-    if not x == 'input_image': return False
-    return True
-
-
-def _c237(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c238(x['type']): return False
-    return True
-
-
-def _c240(x: Any) -> bool:
-    if not (x == 'auto' or x == 'low' or x == 'high'): return False
-    return True
-
-
-def _c239(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'image_url' in x and not _c199(x['image_url']): return False
-        if 'detail' in x and not _c240(x['detail']): return False
-    return True
-
-
-def _c236(x: Any) -> bool:
-    if not (_c239(x) if _c237(x) else _c222(x)): return False
-    return True
-
-
-def _c229(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c230(x['type']): return False
-    if not _c218(x): return False
-    if not _c231(x): return False
-    if not _c236(x): return False
-    return True
-
-
-def _c228(x: Any) -> bool:
-    if not _c229(x): return False
+    if not (x == 'input_text'): return False
     return True
 
 
 def _c227(x: Any) -> bool:
-    if isinstance(x, list) and not all(map(_c228, x)): return False
+    if not x == 'input_text': return False
     return True
 
 
 def _c226(x: Any) -> bool:
     if isinstance(x, dict):
-        if 'content' in x and not _c227(x['content']): return False
+        if 'type' not in x: return False
+        if 'type' in x and not _c227(x['type']): return False
+    return True
+
+
+def _c228(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
+    if isinstance(x, dict):
+        if 'text' not in x: return False
+        if 'text' in x and not _c200(x['text']): return False
+    return True
+
+
+def _c225(x: Any) -> bool:
+    if not (_c228(x) if _c226(x) else _c204(x)): return False
     return True
 
 
 def _c223(x: Any) -> bool:
-    if not (_c226(x) if _c224(x) else _c222(x)): return False
+    if not (isinstance(x, dict)): return False
+    if isinstance(x, dict):
+        if 'type' not in x: return False
+        if 'type' in x and not _c224(x['type']): return False
+    if not _c225(x): return False
+    return True
+
+
+def _c222(x: Any) -> bool:
+    if not _c223(x): return False
+    return True
+
+
+def _c221(x: Any) -> bool:
+    if isinstance(x, list) and not all(map(_c222, x)): return False
+    return True
+
+
+def _c220(x: Any) -> bool:
+    if isinstance(x, dict):
+        if 'content' in x and not _c221(x['content']): return False
+    return True
+
+
+def _c217(x: Any) -> bool:
+    if not (_c220(x) if _c218(x) else _c204(x)): return False
+    return True
+
+
+def _c231(x: Any) -> bool:
+    if not x == 'user': return False
+    return True
+
+
+def _c230(x: Any) -> bool:
+    if isinstance(x, dict):
+        if 'role' not in x: return False
+        if 'role' in x and not _c231(x['role']): return False
+    return True
+
+
+def _c236(x: Any) -> bool:
+    if not (x == 'input_text' or x == 'input_audio' or x == 'input_image'): return False
+    return True
+
+
+def _c239(x: Any) -> bool:
+    if not x == 'input_audio': return False
+    return True
+
+
+def _c238(x: Any) -> bool:
+    if isinstance(x, dict):
+        if 'type' not in x: return False
+        if 'type' in x and not _c239(x['type']): return False
+    return True
+
+
+def _c241(x: Any) -> bool:
+    if not (isinstance(x, str) or x is None): return False
+    return True
+
+
+def _c240(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
+    if isinstance(x, dict):
+        if 'audio' in x and not _c200(x['audio']): return False
+        if 'transcript' in x and not _c241(x['transcript']): return False
+    return True
+
+
+def _c237(x: Any) -> bool:
+    if not (_c240(x) if _c238(x) else _c204(x)): return False
+    return True
+
+
+def _c244(x: Any) -> bool:
+    if not x == 'input_image': return False
     return True
 
 
 def _c243(x: Any) -> bool:
-    if not x == 'assistant': return False
+    if isinstance(x, dict):
+        if 'type' not in x: return False
+        if 'type' in x and not _c244(x['type']): return False
+    return True
+
+
+def _c246(x: Any) -> bool:
+    if not (x == 'auto' or x == 'low' or x == 'high'): return False
+    return True
+
+
+def _c245(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
+    if isinstance(x, dict):
+        if 'image_url' in x and not _c200(x['image_url']): return False
+        if 'detail' in x and not _c246(x['detail']): return False
     return True
 
 
 def _c242(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'role' not in x: return False
-        if 'role' in x and not _c243(x['role']): return False
+    if not (_c245(x) if _c243(x) else _c204(x)): return False
     return True
 
 
-def _c248(x: Any) -> bool:
-    if not (x == 'output_text' or x == 'output_audio' or x == 'text' or x == 'audio'): return False
-    return True
-
-
-def _c251(x: Any) -> bool:
-    if not x == 'output_text': return False
-    return True
-
-
-def _c250(x: Any) -> bool:
+def _c235(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
     if isinstance(x, dict):
         if 'type' not in x: return False
-        if 'type' in x and not _c251(x['type']): return False
+        if 'type' in x and not _c236(x['type']): return False
+    if not _c225(x): return False
+    if not _c237(x): return False
+    if not _c242(x): return False
+    return True
+
+
+def _c234(x: Any) -> bool:
+    if not _c235(x): return False
+    return True
+
+
+def _c233(x: Any) -> bool:
+    if isinstance(x, list) and not all(map(_c234, x)): return False
+    return True
+
+
+def _c232(x: Any) -> bool:
+    if isinstance(x, dict):
+        if 'content' in x and not _c233(x['content']): return False
+    return True
+
+
+def _c229(x: Any) -> bool:
+    if not (_c232(x) if _c230(x) else _c204(x)): return False
     return True
 
 
 def _c249(x: Any) -> bool:
-    if not (_c221(x) if _c250(x) else _c222(x)): return False
+    if not x == 'assistant': return False
+    return True
+
+
+def _c248(x: Any) -> bool:
+    if isinstance(x, dict):
+        if 'role' not in x: return False
+        if 'role' in x and not _c249(x['role']): return False
     return True
 
 
 def _c254(x: Any) -> bool:
-    if not x == 'text': return False
-    return True
-
-
-def _c253(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c254(x['type']): return False
-    return True
-
-
-def _c252(x: Any) -> bool:
-    if not (_c221(x) if _c253(x) else _c222(x)): return False
+    if not (x == 'output_text' or x == 'output_audio' or x == 'text' or x == 'audio'): return False
     return True
 
 
 def _c257(x: Any) -> bool:
-    if not x == 'output_audio': return False
+    if not x == 'output_text': return False
     return True
 
 
@@ -1512,12 +1519,12 @@ def _c256(x: Any) -> bool:
 
 
 def _c255(x: Any) -> bool:
-    if not (_c234(x) if _c256(x) else _c222(x)): return False
+    if not (_c228(x) if _c256(x) else _c204(x)): return False
     return True
 
 
 def _c260(x: Any) -> bool:
-    if not x == 'audio': return False
+    if not x == 'text': return False
     return True
 
 
@@ -1528,216 +1535,209 @@ def _c259(x: Any) -> bool:
     return True
 
 
-def _c261(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'audio' in x and not _c199(x['audio']): return False
-        if 'transcript' in x and not _c235(x['transcript']): return False
-        if 'format' in x and not _c199(x['format']): return False
-    return True
-
-
 def _c258(x: Any) -> bool:
-    if not (_c261(x) if _c259(x) else _c222(x)): return False
-    return True
-
-
-def _c247(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c248(x['type']): return False
-    if not _c249(x): return False
-    if not _c252(x): return False
-    if not _c255(x): return False
-    if not _c258(x): return False
-    return True
-
-
-def _c246(x: Any) -> bool:
-    if not _c247(x): return False
-    return True
-
-
-def _c245(x: Any) -> bool:
-    if isinstance(x, list) and not all(map(_c246, x)): return False
-    return True
-
-
-def _c244(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'content' in x and not _c245(x['content']): return False
-    return True
-
-
-def _c241(x: Any) -> bool:
-    if not (_c244(x) if _c242(x) else _c222(x)): return False
-    return True
-
-
-def _c207(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'role' not in x: return False
-        if 'content' not in x: return False
-        if 'role' in x and not _c208(x['role']): return False
-        if 'content' in x and not _c209(x['content']): return False
-    if not _c210(x): return False
-    if not _c223(x): return False
-    if not _c241(x): return False
-    return True
-
-
-def _c206(x: Any) -> bool:
-    if not _c207(x): return False
-    return True
-
-
-def _c203(x: Any) -> bool:
-    if not (_c206(x) if _c204(x) else _c222(x)): return False
-    return True
-
-
-def _c264(x: Any) -> bool:
-    if not x == 'function_call': return False
+    if not (_c228(x) if _c259(x) else _c204(x)): return False
     return True
 
 
 def _c263(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c264(x['type']): return False
-    return True
-
-
-def _c266(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'name' not in x: return False
-        if 'arguments' not in x: return False
-        if 'call_id' in x and not _c199(x['call_id']): return False
-        if 'name' in x and not _c199(x['name']): return False
-        if 'arguments' in x and not _c199(x['arguments']): return False
-    return True
-
-
-def _c265(x: Any) -> bool:
-    if not _c266(x): return False
+    if not x == 'output_audio': return False
     return True
 
 
 def _c262(x: Any) -> bool:
-    if not (_c265(x) if _c263(x) else _c222(x)): return False
-    return True
-
-
-def _c269(x: Any) -> bool:
-    if not x == 'function_call_output': return False
-    return True
-
-
-def _c268(x: Any) -> bool:
     if isinstance(x, dict):
         if 'type' not in x: return False
-        if 'type' in x and not _c269(x['type']): return False
+        if 'type' in x and not _c263(x['type']): return False
     return True
 
 
-def _c271(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
+def _c261(x: Any) -> bool:
+    if not (_c240(x) if _c262(x) else _c204(x)): return False
+    return True
+
+
+def _c266(x: Any) -> bool:
+    if not x == 'audio': return False
+    return True
+
+
+def _c265(x: Any) -> bool:
     if isinstance(x, dict):
-        if 'call_id' not in x: return False
-        if 'output' not in x: return False
-        if 'call_id' in x and not _c199(x['call_id']): return False
-        if 'output' in x and not _c199(x['output']): return False
-    return True
-
-
-def _c270(x: Any) -> bool:
-    if not _c271(x): return False
+        if 'type' not in x: return False
+        if 'type' in x and not _c266(x['type']): return False
     return True
 
 
 def _c267(x: Any) -> bool:
-    if not (_c270(x) if _c268(x) else _c222(x)): return False
+    if not (isinstance(x, dict)): return False
+    if isinstance(x, dict):
+        if 'audio' in x and not _c200(x['audio']): return False
+        if 'transcript' in x and not _c241(x['transcript']): return False
+        if 'format' in x and not _c200(x['format']): return False
+    return True
+
+
+def _c264(x: Any) -> bool:
+    if not (_c267(x) if _c265(x) else _c204(x)): return False
+    return True
+
+
+def _c253(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
+    if isinstance(x, dict):
+        if 'type' not in x: return False
+        if 'type' in x and not _c254(x['type']): return False
+    if not _c255(x): return False
+    if not _c258(x): return False
+    if not _c261(x): return False
+    if not _c264(x): return False
+    return True
+
+
+def _c252(x: Any) -> bool:
+    if not _c253(x): return False
+    return True
+
+
+def _c251(x: Any) -> bool:
+    if isinstance(x, list) and not all(map(_c252, x)): return False
+    return True
+
+
+def _c250(x: Any) -> bool:
+    if isinstance(x, dict):
+        if 'content' in x and not _c251(x['content']): return False
+    return True
+
+
+def _c247(x: Any) -> bool:
+    if not (_c250(x) if _c248(x) else _c204(x)): return False
+    return True
+
+
+def _c214(x: Any) -> bool:
+    if isinstance(x, dict):
+        if 'role' not in x: return False
+        if 'content' not in x: return False
+        if 'role' in x and not _c215(x['role']): return False
+        if 'content' in x and not _c216(x['content']): return False
+    if not _c217(x): return False
+    if not _c229(x): return False
+    if not _c247(x): return False
+    return True
+
+
+def _c213(x: Any) -> bool:
+    if not _c214(x): return False
+    return True
+
+
+def _c210(x: Any) -> bool:
+    if not (_c213(x) if _c211(x) else _c204(x)): return False
+    return True
+
+
+def _c270(x: Any) -> bool:
+    if not x == 'function_call': return False
+    return True
+
+
+def _c269(x: Any) -> bool:
+    if isinstance(x, dict):
+        if 'type' not in x: return False
+        if 'type' in x and not _c270(x['type']): return False
+    return True
+
+
+def _c272(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
+    if isinstance(x, dict):
+        if 'name' not in x: return False
+        if 'arguments' not in x: return False
+        if 'call_id' in x and not _c200(x['call_id']): return False
+        if 'name' in x and not _c200(x['name']): return False
+        if 'arguments' in x and not _c200(x['arguments']): return False
+    return True
+
+
+def _c271(x: Any) -> bool:
+    if not _c272(x): return False
+    return True
+
+
+def _c268(x: Any) -> bool:
+    if not (_c271(x) if _c269(x) else _c204(x)): return False
+    return True
+
+
+def _c275(x: Any) -> bool:
+    if not x == 'function_call_output': return False
     return True
 
 
 def _c274(x: Any) -> bool:
-    if not x == 'mcp_call': return False
-    return True
-
-
-def _c273(x: Any) -> bool:
     if isinstance(x, dict):
         if 'type' not in x: return False
-        if 'type' in x and not _c274(x['type']): return False
-    return True
-
-
-def _c278(x: Any) -> bool:
-    if not (x == 'protocol_error' or x == 'tool_execution_error' or x == 'http_error'): return False
-    return True
-
-
-def _c279(x: Any) -> bool:
-    if not (((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer()))): return False
-    return True
-
-
-def _c281(x: Any) -> bool:
-    if not (x == 'protocol_error' or x == 'http_error'): return False
-    return True
-
-
-def _c280(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c281(x['type']): return False
-    return True
-
-
-def _c282(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'code' not in x: return False
+        if 'type' in x and not _c275(x['type']): return False
     return True
 
 
 def _c277(x: Any) -> bool:
-    if not (isinstance(x, dict) or x is None): return False
+    if not (isinstance(x, dict)): return False
     if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'message' not in x: return False
-        if 'type' in x and not _c278(x['type']): return False
-        if 'code' in x and not _c279(x['code']): return False
-        if 'message' in x and not _c199(x['message']): return False
-    if not (_c282(x) if _c280(x) else _c222(x)): return False
+        if 'call_id' not in x: return False
+        if 'output' not in x: return False
+        if 'call_id' in x and not _c200(x['call_id']): return False
+        if 'output' in x and not _c200(x['output']): return False
     return True
 
 
 def _c276(x: Any) -> bool:
+    if not _c277(x): return False
+    return True
+
+
+def _c273(x: Any) -> bool:
+    if not (_c276(x) if _c274(x) else _c204(x)): return False
+    return True
+
+
+def _c280(x: Any) -> bool:
+    if not x == 'mcp_call': return False
+    return True
+
+
+def _c279(x: Any) -> bool:
+    if isinstance(x, dict):
+        if 'type' not in x: return False
+        if 'type' in x and not _c280(x['type']): return False
+    return True
+
+
+def _c282(x: Any) -> bool:
     if not (isinstance(x, dict)): return False
     if isinstance(x, dict):
         if 'id' not in x: return False
         if 'server_label' not in x: return False
         if 'name' not in x: return False
         if 'arguments' not in x: return False
-        if 'server_label' in x and not _c199(x['server_label']): return False
-        if 'name' in x and not _c199(x['name']): return False
-        if 'arguments' in x and not _c199(x['arguments']): return False
-        if 'approval_request_id' in x and not _c235(x['approval_request_id']): return False
-        if 'output' in x and not _c235(x['output']): return False
-        if 'error' in x and not _c277(x['error']): return False
+        if 'server_label' in x and not _c200(x['server_label']): return False
+        if 'name' in x and not _c200(x['name']): return False
+        if 'arguments' in x and not _c200(x['arguments']): return False
+        if 'approval_request_id' in x and not _c241(x['approval_request_id']): return False
+        if 'output' in x and not _c241(x['output']): return False
+        if 'error' in x and not _c197(x['error']): return False
     return True
 
 
-def _c275(x: Any) -> bool:
-    if not _c276(x): return False
+def _c281(x: Any) -> bool:
+    if not _c282(x): return False
     return True
 
 
-def _c272(x: Any) -> bool:
-    if not (_c275(x) if _c273(x) else _c222(x)): return False
+def _c278(x: Any) -> bool:
+    if not (_c281(x) if _c279(x) else _c204(x)): return False
     return True
 
 
@@ -1768,8 +1768,8 @@ def _c289(x: Any) -> bool:
     if isinstance(x, dict):
         if 'name' not in x: return False
         if 'input_schema' not in x: return False
-        if 'name' in x and not _c199(x['name']): return False
-        if 'description' in x and not _c199(x['description']): return False
+        if 'name' in x and not _c200(x['name']): return False
+        if 'description' in x and not _c200(x['description']): return False
         if 'input_schema' in x and not _c290(x['input_schema']): return False
         if 'annotations' in x and not _c291(x['annotations']): return False
     return True
@@ -1786,7 +1786,7 @@ def _c287(x: Any) -> bool:
     if isinstance(x, dict):
         if 'server_label' not in x: return False
         if 'tools' not in x: return False
-        if 'server_label' in x and not _c199(x['server_label']): return False
+        if 'server_label' in x and not _c200(x['server_label']): return False
         if 'tools' in x and not _c288(x['tools']): return False
     return True
 
@@ -1797,7 +1797,7 @@ def _c286(x: Any) -> bool:
 
 
 def _c283(x: Any) -> bool:
-    if not (_c286(x) if _c284(x) else _c222(x)): return False
+    if not (_c286(x) if _c284(x) else _c204(x)): return False
     return True
 
 
@@ -1820,9 +1820,9 @@ def _c296(x: Any) -> bool:
         if 'server_label' not in x: return False
         if 'name' not in x: return False
         if 'arguments' not in x: return False
-        if 'server_label' in x and not _c199(x['server_label']): return False
-        if 'name' in x and not _c199(x['name']): return False
-        if 'arguments' in x and not _c199(x['arguments']): return False
+        if 'server_label' in x and not _c200(x['server_label']): return False
+        if 'name' in x and not _c200(x['name']): return False
+        if 'arguments' in x and not _c200(x['arguments']): return False
     return True
 
 
@@ -1832,7 +1832,7 @@ def _c295(x: Any) -> bool:
 
 
 def _c292(x: Any) -> bool:
-    if not (_c295(x) if _c293(x) else _c222(x)): return False
+    if not (_c295(x) if _c293(x) else _c204(x)): return False
     return True
 
 
@@ -1859,9 +1859,9 @@ def _c301(x: Any) -> bool:
         if 'id' not in x: return False
         if 'approval_request_id' not in x: return False
         if 'approve' not in x: return False
-        if 'approval_request_id' in x and not _c199(x['approval_request_id']): return False
+        if 'approval_request_id' in x and not _c200(x['approval_request_id']): return False
         if 'approve' in x and not _c302(x['approve']): return False
-        if 'reason' in x and not _c235(x['reason']): return False
+        if 'reason' in x and not _c241(x['reason']): return False
     return True
 
 
@@ -1871,30 +1871,30 @@ def _c300(x: Any) -> bool:
 
 
 def _c297(x: Any) -> bool:
-    if not (_c300(x) if _c298(x) else _c222(x)): return False
+    if not (_c300(x) if _c298(x) else _c204(x)): return False
     return True
 
 
-def _c198(x: Any) -> bool:
+def _c206(x: Any) -> bool:
     if not (isinstance(x, dict)): return False
     if isinstance(x, dict):
         if 'type' not in x: return False
-        if 'id' in x and not _c199(x['id']): return False
-        if 'object' in x and not _c200(x['object']): return False
-        if 'type' in x and not _c201(x['type']): return False
-        if 'status' in x and not _c202(x['status']): return False
-    if not _c203(x): return False
-    if not _c262(x): return False
-    if not _c267(x): return False
-    if not _c272(x): return False
+        if 'id' in x and not _c200(x['id']): return False
+        if 'object' in x and not _c207(x['object']): return False
+        if 'type' in x and not _c208(x['type']): return False
+        if 'status' in x and not _c209(x['status']): return False
+    if not _c210(x): return False
+    if not _c268(x): return False
+    if not _c273(x): return False
+    if not _c278(x): return False
     if not _c283(x): return False
     if not _c292(x): return False
     if not _c297(x): return False
     return True
 
 
-def _c197(x: Any) -> bool:
-    if not _c198(x): return False
+def _c303(x: Any) -> bool:
+    if isinstance(x, str) and len(x) > 32: return False
     return True
 
 
@@ -1903,286 +1903,295 @@ def _c304(x: Any) -> bool:
     return True
 
 
-def _c305(x: Any) -> bool:
-    if isinstance(x, str) and len(x) > 32: return False
-    return True
-
-
-def _c303(x: Any) -> bool:
-    if not _c198(x): return False
+def _c205(x: Any) -> bool:
+    if not _c206(x): return False
     if isinstance(x, dict):
-        if 'id' in x and not _c304(x['id']): return False
-        if 'call_id' in x and not _c305(x['call_id']): return False
-    return True
-
-
-def _c306(x: Any) -> bool:
-    if not _c198(x): return False
+        if 'id' in x and not _c303(x['id']): return False
+        if 'call_id' in x and not _c304(x['call_id']): return False
     return True
 
 
 def _c307(x: Any) -> bool:
-    if not _c198(x): return False
-    return True
-
-
-def _c308(x: Any) -> bool:
-    if not _c198(x): return False
-    return True
-
-
-def _c311(x: Any) -> bool:
     if not (x == 'audio/pcm' or x == 'audio/pcmu' or x == 'audio/pcma'): return False
     return True
 
 
-def _c313(x: Any) -> bool:
+def _c309(x: Any) -> bool:
     if not x == 'audio/pcm': return False
     return True
 
 
-def _c312(x: Any) -> bool:
+def _c308(x: Any) -> bool:
     if isinstance(x, dict):
         if 'type' not in x: return False
-        if 'type' in x and not _c313(x['type']): return False
+        if 'type' in x and not _c309(x['type']): return False
     return True
 
 
-def _c315(x: Any) -> bool:
+def _c311(x: Any) -> bool:
     if not ((x == 24000 and not isinstance(x, bool))): return False
     return True
 
 
-def _c314(x: Any) -> bool:
+def _c310(x: Any) -> bool:
     if isinstance(x, dict):
-        if 'rate' in x and not _c315(x['rate']): return False
+        if 'rate' in x and not _c311(x['rate']): return False
+    return True
+
+
+def _c312(x: Any) -> bool:
+    return True
+
+
+def _c306(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
+    if isinstance(x, dict):
+        if 'type' not in x: return False
+        if 'type' in x and not _c307(x['type']): return False
+    if not (_c310(x) if _c308(x) else _c312(x)): return False
+    return True
+
+
+def _c305(x: Any) -> bool:
+    if not _c306(x): return False
     return True
 
 
 def _c316(x: Any) -> bool:
-    return True
-
-
-def _c310(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c311(x['type']): return False
-    if not (_c314(x) if _c312(x) else _c316(x)): return False
-    return True
-
-
-def _c309(x: Any) -> bool:
-    if not _c310(x): return False
-    return True
-
-
-def _c320(x: Any) -> bool:
     if not x == 'item_reference': return False
     return True
 
 
-def _c319(x: Any) -> bool:
+def _c315(x: Any) -> bool:
     if isinstance(x, dict):
         if 'type' not in x: return False
-        if 'type' in x and not _c320(x['type']): return False
-    return True
-
-
-def _c322(x: Any) -> bool:
-    if not (isinstance(x, str)): return False
-    return True
-
-
-def _c321(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'id' not in x: return False
-        if 'id' in x and not _c322(x['id']): return False
-    return True
-
-
-def _c323(x: Any) -> bool:
-    if not _c198(x): return False
+        if 'type' in x and not _c316(x['type']): return False
     return True
 
 
 def _c318(x: Any) -> bool:
-    if not (_c321(x) if _c319(x) else _c323(x)): return False
-    return True
-
-
-def _c317(x: Any) -> bool:
-    if not (isinstance(x, list)): return False
-    if isinstance(x, list) and not all(map(_c318, x)): return False
-    return True
-
-
-def _c325(x: Any) -> bool:
-    if not _c198(x): return False
-    return True
-
-
-def _c324(x: Any) -> bool:
-    if not (isinstance(x, list)): return False
-    if isinstance(x, list) and not all(map(_c325, x)): return False
-    return True
-
-
-def _c326(x: Any) -> bool:
-    if not _c310(x): return False
-    return True
-
-
-def _c327(x: Any) -> bool:
-    if not _c198(x): return False
-    return True
-
-
-def _c328(x: Any) -> bool:
-    if not _c198(x): return False
-    return True
-
-
-def _c331(x: Any) -> bool:
-    if not (x == 'realtime' or x == 'transcription'): return False
-    return True
-
-
-def _c332(x: Any) -> bool:
     if not (isinstance(x, str)): return False
     return True
 
 
-def _c333(x: Any) -> bool:
+def _c317(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
+    if isinstance(x, dict):
+        if 'id' not in x: return False
+        if 'id' in x and not _c318(x['id']): return False
+    return True
+
+
+def _c319(x: Any) -> bool:
+    if not _c206(x): return False
+    return True
+
+
+def _c314(x: Any) -> bool:
+    if not (_c317(x) if _c315(x) else _c319(x)): return False
+    return True
+
+
+def _c313(x: Any) -> bool:
+    if not (isinstance(x, list)): return False
+    if isinstance(x, list) and not all(map(_c314, x)): return False
+    return True
+
+
+def _c320(x: Any) -> bool:
+    if not _c306(x): return False
+    return True
+
+
+def _c323(x: Any) -> bool:
+    if not (x == 'realtime' or x == 'transcription'): return False
+    return True
+
+
+def _c324(x: Any) -> bool:
+    if not (isinstance(x, str)): return False
+    return True
+
+
+def _c325(x: Any) -> bool:
     if not (((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer()))): return False
     if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 0: return False
     return True
 
 
-def _c335(x: Any) -> bool:
+def _c327(x: Any) -> bool:
     if not (x == 'item.input_audio_transcription.logprobs'): return False
     return True
 
 
-def _c334(x: Any) -> bool:
+def _c326(x: Any) -> bool:
     if not (isinstance(x, list) or x is None): return False
-    if isinstance(x, list) and not all(map(_c335, x)): return False
+    if isinstance(x, list) and not all(map(_c327, x)): return False
     return True
 
 
-def _c338(x: Any) -> bool:
+def _c330(x: Any) -> bool:
     if not x == 'realtime': return False
     return True
 
 
-def _c337(x: Any) -> bool:
+def _c329(x: Any) -> bool:
     if isinstance(x, dict):
         if 'type' not in x: return False
-        if 'type' in x and not _c338(x['type']): return False
+        if 'type' in x and not _c330(x['type']): return False
     return True
 
 
-def _c340(x: Any) -> bool:
+def _c332(x: Any) -> bool:
     if not x == 'realtime.session': return False
     return True
 
 
-def _c342(x: Any) -> bool:
+def _c334(x: Any) -> bool:
     if not (x == 'text' or x == 'audio'): return False
     return True
 
 
-def _c341(x: Any) -> bool:
+def _c333(x: Any) -> bool:
+    if not (isinstance(x, list)): return False
+    if isinstance(x, list) and not all(map(_c334, x)): return False
+    return True
+
+
+def _c337(x: Any) -> bool:
+    if not _c306(x): return False
+    return True
+
+
+def _c339(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
+    return True
+
+
+def _c342(x: Any) -> bool:
+    if not (isinstance(x, str)): return False
+    return True
+
+
+def _c343(x: Any) -> bool:
+    if not (isinstance(x, list)): return False
+    if isinstance(x, list) and len(x) < 1: return False
+    if isinstance(x, list) and not all(map(_c342, x)): return False
+    return True
+
+
+def _c344(x: Any) -> bool:
     if not (isinstance(x, list)): return False
     if isinstance(x, list) and not all(map(_c342, x)): return False
     return True
 
 
 def _c345(x: Any) -> bool:
-    if not _c310(x): return False
-    return True
-
-
-def _c347(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    return True
-
-
-def _c350(x: Any) -> bool:
-    if not (isinstance(x, str)): return False
-    return True
-
-
-def _c351(x: Any) -> bool:
-    if not (isinstance(x, list)): return False
-    if isinstance(x, list) and len(x) < 1: return False
-    if isinstance(x, list) and not all(map(_c350, x)): return False
-    return True
-
-
-def _c352(x: Any) -> bool:
-    if not (isinstance(x, list)): return False
-    if isinstance(x, list) and not all(map(_c350, x)): return False
-    return True
-
-
-def _c353(x: Any) -> bool:
     if not (x == 'minimal' or x == 'low' or x == 'medium' or x == 'high' or x == 'xhigh'): return False
     return True
 
 
-def _c349(x: Any) -> bool:
+def _c341(x: Any) -> bool:
     if not (isinstance(x, dict)): return False
     if isinstance(x, dict):
-        if 'model' in x and not _c350(x['model']): return False
-        if 'language' in x and not _c350(x['language']): return False
-        if 'languages' in x and not _c351(x['languages']): return False
-        if 'keywords' in x and not _c352(x['keywords']): return False
-        if 'prompt' in x and not _c350(x['prompt']): return False
-        if 'delay' in x and not _c353(x['delay']): return False
+        if 'model' in x and not _c342(x['model']): return False
+        if 'language' in x and not _c342(x['language']): return False
+        if 'languages' in x and not _c343(x['languages']): return False
+        if 'keywords' in x and not _c344(x['keywords']): return False
+        if 'prompt' in x and not _c342(x['prompt']): return False
+        if 'delay' in x and not _c345(x['delay']): return False
     return True
 
 
-def _c348(x: Any) -> bool:
-    if not _c349(x): return False
-    return True
-
-
-def _c354(x: Any) -> bool:
+def _c340(x: Any) -> bool:
+    if not _c341(x): return False
     return True
 
 
 def _c346(x: Any) -> bool:
-    if not (isinstance(x, dict) or x is None): return False
-    if not (_c348(x) if _c347(x) else _c354(x)): return False
     return True
 
 
-def _c356(x: Any) -> bool:
+def _c338(x: Any) -> bool:
+    if not (isinstance(x, dict) or x is None): return False
+    if not (_c340(x) if _c339(x) else _c346(x)): return False
+    return True
+
+
+def _c348(x: Any) -> bool:
     if not (x == 'near_field' or x == 'far_field'): return False
     return True
 
 
-def _c355(x: Any) -> bool:
+def _c347(x: Any) -> bool:
     if not (isinstance(x, dict) or x is None): return False
     if isinstance(x, dict):
-        if 'type' in x and not _c356(x['type']): return False
+        if 'type' in x and not _c348(x['type']): return False
     return True
 
 
-def _c359(x: Any) -> bool:
+def _c351(x: Any) -> bool:
     if not (x == 'server_vad' or x == 'semantic_vad'): return False
     return True
 
 
-def _c360(x: Any) -> bool:
+def _c352(x: Any) -> bool:
     if not ((x is True or x is False)): return False
     return True
 
 
-def _c363(x: Any) -> bool:
+def _c355(x: Any) -> bool:
     if not x == 'server_vad': return False
+    return True
+
+
+def _c354(x: Any) -> bool:
+    if isinstance(x, dict):
+        if 'type' not in x: return False
+        if 'type' in x and not _c355(x['type']): return False
+    return True
+
+
+def _c357(x: Any) -> bool:
+    if not ((isinstance(x, (int, float)) and not isinstance(x, bool))): return False
+    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 0: return False
+    if isinstance(x, (int, float)) and not isinstance(x, bool) and x > 1: return False
+    return True
+
+
+def _c358(x: Any) -> bool:
+    if not (((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer()))): return False
+    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 0: return False
+    return True
+
+
+def _c359(x: Any) -> bool:
+    if not (((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer())) or x is None): return False
+    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 5000: return False
+    if isinstance(x, (int, float)) and not isinstance(x, bool) and x > 30000: return False
+    return True
+
+
+def _c356(x: Any) -> bool:
+    if isinstance(x, dict):
+        if 'threshold' in x and not _c357(x['threshold']): return False
+        if 'prefix_padding_ms' in x and not _c358(x['prefix_padding_ms']): return False
+        if 'silence_duration_ms' in x and not _c358(x['silence_duration_ms']): return False
+        if 'idle_timeout_ms' in x and not _c359(x['idle_timeout_ms']): return False
+    return True
+
+
+def _c360(x: Any) -> bool:
+    return True
+
+
+def _c353(x: Any) -> bool:
+    if not (_c356(x) if _c354(x) else _c360(x)): return False
+    return True
+
+
+def _c363(x: Any) -> bool:
+    if not x == 'semantic_vad': return False
     return True
 
 
@@ -2194,356 +2203,280 @@ def _c362(x: Any) -> bool:
 
 
 def _c365(x: Any) -> bool:
-    if not ((isinstance(x, (int, float)) and not isinstance(x, bool))): return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 0: return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x > 1: return False
-    return True
-
-
-def _c366(x: Any) -> bool:
-    if not (((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer()))): return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 0: return False
-    return True
-
-
-def _c367(x: Any) -> bool:
-    if not (((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer())) or x is None): return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 5000: return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x > 30000: return False
+    if not (x == 'low' or x == 'medium' or x == 'high' or x == 'auto'): return False
     return True
 
 
 def _c364(x: Any) -> bool:
     if isinstance(x, dict):
-        if 'threshold' in x and not _c365(x['threshold']): return False
-        if 'prefix_padding_ms' in x and not _c366(x['prefix_padding_ms']): return False
-        if 'silence_duration_ms' in x and not _c366(x['silence_duration_ms']): return False
-        if 'idle_timeout_ms' in x and not _c367(x['idle_timeout_ms']): return False
-    return True
-
-
-def _c368(x: Any) -> bool:
+        if 'eagerness' in x and not _c365(x['eagerness']): return False
     return True
 
 
 def _c361(x: Any) -> bool:
-    if not (_c364(x) if _c362(x) else _c368(x)): return False
+    if not (_c364(x) if _c362(x) else _c360(x)): return False
     return True
 
 
-def _c371(x: Any) -> bool:
-    if not x == 'semantic_vad': return False
-    return True
-
-
-def _c370(x: Any) -> bool:
+def _c350(x: Any) -> bool:
+    if not (isinstance(x, dict) or x is None): return False
     if isinstance(x, dict):
         if 'type' not in x: return False
-        if 'type' in x and not _c371(x['type']): return False
+        if 'type' in x and not _c351(x['type']): return False
+        if 'create_response' in x and not _c352(x['create_response']): return False
+        if 'interrupt_response' in x and not _c352(x['interrupt_response']): return False
+    if not _c353(x): return False
+    if not _c361(x): return False
     return True
 
 
-def _c373(x: Any) -> bool:
-    if not (x == 'low' or x == 'medium' or x == 'high' or x == 'auto'): return False
+def _c349(x: Any) -> bool:
+    if not _c350(x): return False
     return True
 
 
-def _c372(x: Any) -> bool:
+def _c336(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
     if isinstance(x, dict):
-        if 'eagerness' in x and not _c373(x['eagerness']): return False
+        if 'format' in x and not _c337(x['format']): return False
+        if 'transcription' in x and not _c338(x['transcription']): return False
+        if 'noise_reduction' in x and not _c347(x['noise_reduction']): return False
+        if 'turn_detection' in x and not _c349(x['turn_detection']): return False
     return True
 
 
 def _c369(x: Any) -> bool:
-    if not (_c372(x) if _c370(x) else _c368(x)): return False
-    return True
-
-
-def _c358(x: Any) -> bool:
-    if not (isinstance(x, dict) or x is None): return False
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c359(x['type']): return False
-        if 'create_response' in x and not _c360(x['create_response']): return False
-        if 'interrupt_response' in x and not _c360(x['interrupt_response']): return False
-    if not _c361(x): return False
-    if not _c369(x): return False
-    return True
-
-
-def _c357(x: Any) -> bool:
-    if not _c358(x): return False
-    return True
-
-
-def _c344(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'format' in x and not _c345(x['format']): return False
-        if 'transcription' in x and not _c346(x['transcription']): return False
-        if 'noise_reduction' in x and not _c355(x['noise_reduction']): return False
-        if 'turn_detection' in x and not _c357(x['turn_detection']): return False
-    return True
-
-
-def _c377(x: Any) -> bool:
     if not (isinstance(x, str)): return False
     return True
 
 
-def _c376(x: Any) -> bool:
+def _c368(x: Any) -> bool:
     if not (isinstance(x, str) or isinstance(x, dict)): return False
     if isinstance(x, dict):
         if 'id' not in x: return False
-        if 'id' in x and not _c377(x['id']): return False
+        if 'id' in x and not _c369(x['id']): return False
     return True
 
 
-def _c375(x: Any) -> bool:
-    if not _c376(x): return False
+def _c367(x: Any) -> bool:
+    if not _c368(x): return False
     return True
 
 
-def _c378(x: Any) -> bool:
+def _c370(x: Any) -> bool:
     if not ((isinstance(x, (int, float)) and not isinstance(x, bool))): return False
     if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 0.25: return False
     if isinstance(x, (int, float)) and not isinstance(x, bool) and x > 1.5: return False
     return True
 
 
-def _c374(x: Any) -> bool:
+def _c366(x: Any) -> bool:
     if not (isinstance(x, dict)): return False
     if isinstance(x, dict):
-        if 'format' in x and not _c345(x['format']): return False
-        if 'voice' in x and not _c375(x['voice']): return False
-        if 'speed' in x and not _c378(x['speed']): return False
+        if 'format' in x and not _c337(x['format']): return False
+        if 'voice' in x and not _c367(x['voice']): return False
+        if 'speed' in x and not _c370(x['speed']): return False
     return True
 
 
-def _c343(x: Any) -> bool:
+def _c335(x: Any) -> bool:
     if not (isinstance(x, dict)): return False
     if isinstance(x, dict):
-        if 'input' in x and not _c344(x['input']): return False
-        if 'output' in x and not _c374(x['output']): return False
+        if 'input' in x and not _c336(x['input']): return False
+        if 'output' in x and not _c366(x['output']): return False
     return True
 
 
-def _c380(x: Any) -> bool:
+def _c372(x: Any) -> bool:
     if not x == 'auto': return False
     return True
 
 
-def _c379(x: Any) -> bool:
+def _c371(x: Any) -> bool:
     if not (isinstance(x, str) or isinstance(x, dict) or x is None): return False
     if isinstance(x, dict):
-        if 'workflow_name' in x and not _c332(x['workflow_name']): return False
-        if 'group_id' in x and not _c332(x['group_id']): return False
-        if 'metadata' in x and not _c347(x['metadata']): return False
-    if not (_c380(x) if _c332(x) else _c354(x)): return False
+        if 'workflow_name' in x and not _c324(x['workflow_name']): return False
+        if 'group_id' in x and not _c324(x['group_id']): return False
+        if 'metadata' in x and not _c339(x['metadata']): return False
+    if not (_c372(x) if _c324(x) else _c346(x)): return False
     return True
 
 
-def _c384(x: Any) -> bool:
+def _c376(x: Any) -> bool:
     if not (x == 'function' or x == 'mcp'): return False
     return True
 
 
-def _c387(x: Any) -> bool:
+def _c379(x: Any) -> bool:
     if not x == 'function': return False
     return True
 
 
-def _c386(x: Any) -> bool:
+def _c378(x: Any) -> bool:
     if isinstance(x, dict):
         if 'type' not in x: return False
-        if 'type' in x and not _c387(x['type']): return False
-    return True
-
-
-def _c389(x: Any) -> bool:
-    if not (isinstance(x, str)): return False
-    return True
-
-
-def _c390(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    return True
-
-
-def _c388(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'name' not in x: return False
-        if 'name' in x and not _c389(x['name']): return False
-        if 'description' in x and not _c389(x['description']): return False
-        if 'parameters' in x and not _c390(x['parameters']): return False
-    return True
-
-
-def _c391(x: Any) -> bool:
-    return True
-
-
-def _c385(x: Any) -> bool:
-    if not (_c388(x) if _c386(x) else _c391(x)): return False
-    return True
-
-
-def _c394(x: Any) -> bool:
-    if not x == 'mcp': return False
-    return True
-
-
-def _c393(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c394(x['type']): return False
-    return True
-
-
-def _c396(x: Any) -> bool:
-    if not (isinstance(x, dict) or x is None): return False
-    if isinstance(x, dict):
-        if not all(_c389(v) for k, v in x.items() if k not in ()): return False
-    return True
-
-
-def _c397(x: Any) -> bool:
-    if not (isinstance(x, list) or isinstance(x, dict) or x is None): return False
-    if isinstance(x, list) and not all(map(_c389, x)): return False
-    return True
-
-
-def _c399(x: Any) -> bool:
-    if not (x == 'always' or x == 'never'): return False
-    return True
-
-
-def _c398(x: Any) -> bool:
-    if not (isinstance(x, str) or isinstance(x, dict) or x is None): return False
-    if not (_c399(x) if _c389(x) else _c391(x)): return False
-    return True
-
-
-def _c400(x: Any) -> bool:
-    if not ((x is True or x is False)): return False
-    return True
-
-
-def _c395(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'server_label' not in x: return False
-        if 'server_label' in x and not _c389(x['server_label']): return False
-        if 'server_url' in x and not _c389(x['server_url']): return False
-        if 'connector_id' in x and not _c389(x['connector_id']): return False
-        if 'authorization' in x and not _c389(x['authorization']): return False
-        if 'server_description' in x and not _c389(x['server_description']): return False
-        if 'headers' in x and not _c396(x['headers']): return False
-        if 'allowed_tools' in x and not _c397(x['allowed_tools']): return False
-        if 'require_approval' in x and not _c398(x['require_approval']): return False
-        if 'defer_loading' in x and not _c400(x['defer_loading']): return False
-    return True
-
-
-def _c392(x: Any) -> bool:
-    if not (_c395(x) if _c393(x) else _c391(x)): return False
-    return True
-
-
-def _c383(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c384(x['type']): return False
-    if not _c385(x): return False
-    if not _c392(x): return False
-    return True
-
-
-def _c382(x: Any) -> bool:
-    if not _c383(x): return False
+        if 'type' in x and not _c379(x['type']): return False
     return True
 
 
 def _c381(x: Any) -> bool:
-    if not (isinstance(x, list)): return False
-    if isinstance(x, list) and not all(map(_c382, x)): return False
-    return True
-
-
-def _c403(x: Any) -> bool:
     if not (isinstance(x, str)): return False
     return True
 
 
-def _c404(x: Any) -> bool:
-    if not (x == 'none' or x == 'auto' or x == 'required'): return False
+def _c382(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
     return True
 
 
-def _c406(x: Any) -> bool:
-    if not (x == 'function' or x == 'mcp'): return False
-    return True
-
-
-def _c409(x: Any) -> bool:
-    if not x == 'function': return False
-    return True
-
-
-def _c408(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c409(x['type']): return False
-    return True
-
-
-def _c410(x: Any) -> bool:
+def _c380(x: Any) -> bool:
     if not (isinstance(x, dict)): return False
     if isinstance(x, dict):
         if 'name' not in x: return False
-        if 'name' in x and not _c403(x['name']): return False
+        if 'name' in x and not _c381(x['name']): return False
+        if 'description' in x and not _c381(x['description']): return False
+        if 'parameters' in x and not _c382(x['parameters']): return False
     return True
 
 
-def _c411(x: Any) -> bool:
+def _c383(x: Any) -> bool:
     return True
 
 
-def _c407(x: Any) -> bool:
-    if not (_c410(x) if _c408(x) else _c411(x)): return False
+def _c377(x: Any) -> bool:
+    if not (_c380(x) if _c378(x) else _c383(x)): return False
     return True
 
 
-def _c414(x: Any) -> bool:
+def _c386(x: Any) -> bool:
     if not x == 'mcp': return False
     return True
 
 
-def _c413(x: Any) -> bool:
+def _c385(x: Any) -> bool:
     if isinstance(x, dict):
         if 'type' not in x: return False
-        if 'type' in x and not _c414(x['type']): return False
+        if 'type' in x and not _c386(x['type']): return False
     return True
 
 
-def _c416(x: Any) -> bool:
-    if not (isinstance(x, str) or x is None): return False
+def _c388(x: Any) -> bool:
+    if not (isinstance(x, dict) or x is None): return False
+    if isinstance(x, dict):
+        if not all(_c381(v) for k, v in x.items() if k not in ()): return False
     return True
 
 
-def _c415(x: Any) -> bool:
+def _c389(x: Any) -> bool:
+    if not (isinstance(x, list) or isinstance(x, dict) or x is None): return False
+    if isinstance(x, list) and not all(map(_c381, x)): return False
+    return True
+
+
+def _c391(x: Any) -> bool:
+    if not (x == 'always' or x == 'never'): return False
+    return True
+
+
+def _c390(x: Any) -> bool:
+    if not (isinstance(x, str) or isinstance(x, dict) or x is None): return False
+    if not (_c391(x) if _c381(x) else _c383(x)): return False
+    return True
+
+
+def _c392(x: Any) -> bool:
+    if not ((x is True or x is False)): return False
+    return True
+
+
+def _c387(x: Any) -> bool:
     if not (isinstance(x, dict)): return False
     if isinstance(x, dict):
         if 'server_label' not in x: return False
-        if 'server_label' in x and not _c403(x['server_label']): return False
-        if 'name' in x and not _c416(x['name']): return False
+        if 'server_label' in x and not _c381(x['server_label']): return False
+        if 'server_url' in x and not _c381(x['server_url']): return False
+        if 'connector_id' in x and not _c381(x['connector_id']): return False
+        if 'authorization' in x and not _c381(x['authorization']): return False
+        if 'server_description' in x and not _c381(x['server_description']): return False
+        if 'headers' in x and not _c388(x['headers']): return False
+        if 'allowed_tools' in x and not _c389(x['allowed_tools']): return False
+        if 'require_approval' in x and not _c390(x['require_approval']): return False
+        if 'defer_loading' in x and not _c392(x['defer_loading']): return False
     return True
 
 
-def _c412(x: Any) -> bool:
-    if not (_c415(x) if _c413(x) else _c411(x)): return False
+def _c384(x: Any) -> bool:
+    if not (_c387(x) if _c385(x) else _c383(x)): return False
+    return True
+
+
+def _c375(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
+    if isinstance(x, dict):
+        if 'type' not in x: return False
+        if 'type' in x and not _c376(x['type']): return False
+    if not _c377(x): return False
+    if not _c384(x): return False
+    return True
+
+
+def _c374(x: Any) -> bool:
+    if not _c375(x): return False
+    return True
+
+
+def _c373(x: Any) -> bool:
+    if not (isinstance(x, list)): return False
+    if isinstance(x, list) and not all(map(_c374, x)): return False
+    return True
+
+
+def _c395(x: Any) -> bool:
+    if not (isinstance(x, str)): return False
+    return True
+
+
+def _c396(x: Any) -> bool:
+    if not (x == 'none' or x == 'auto' or x == 'required'): return False
+    return True
+
+
+def _c398(x: Any) -> bool:
+    if not (x == 'function' or x == 'mcp'): return False
+    return True
+
+
+def _c401(x: Any) -> bool:
+    if not x == 'function': return False
+    return True
+
+
+def _c400(x: Any) -> bool:
+    if isinstance(x, dict):
+        if 'type' not in x: return False
+        if 'type' in x and not _c401(x['type']): return False
+    return True
+
+
+def _c402(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
+    if isinstance(x, dict):
+        if 'name' not in x: return False
+        if 'name' in x and not _c395(x['name']): return False
+    return True
+
+
+def _c403(x: Any) -> bool:
+    return True
+
+
+def _c399(x: Any) -> bool:
+    if not (_c402(x) if _c400(x) else _c403(x)): return False
+    return True
+
+
+def _c406(x: Any) -> bool:
+    if not x == 'mcp': return False
     return True
 
 
@@ -2551,194 +2484,220 @@ def _c405(x: Any) -> bool:
     if isinstance(x, dict):
         if 'type' not in x: return False
         if 'type' in x and not _c406(x['type']): return False
-    if not _c407(x): return False
-    if not _c412(x): return False
     return True
 
 
-def _c402(x: Any) -> bool:
+def _c408(x: Any) -> bool:
+    if not (isinstance(x, str) or x is None): return False
+    return True
+
+
+def _c407(x: Any) -> bool:
+    if not (isinstance(x, dict)): return False
+    if isinstance(x, dict):
+        if 'server_label' not in x: return False
+        if 'server_label' in x and not _c395(x['server_label']): return False
+        if 'name' in x and not _c408(x['name']): return False
+    return True
+
+
+def _c404(x: Any) -> bool:
+    if not (_c407(x) if _c405(x) else _c403(x)): return False
+    return True
+
+
+def _c397(x: Any) -> bool:
+    if isinstance(x, dict):
+        if 'type' not in x: return False
+        if 'type' in x and not _c398(x['type']): return False
+    if not _c399(x): return False
+    if not _c404(x): return False
+    return True
+
+
+def _c394(x: Any) -> bool:
     if not (isinstance(x, str) or isinstance(x, dict)): return False
-    if not (_c404(x) if _c403(x) else _c405(x)): return False
+    if not (_c396(x) if _c395(x) else _c397(x)): return False
     return True
 
 
-def _c401(x: Any) -> bool:
-    if not _c402(x): return False
+def _c393(x: Any) -> bool:
+    if not _c394(x): return False
     return True
 
 
-def _c417(x: Any) -> bool:
+def _c409(x: Any) -> bool:
     if not ((x is True or x is False)): return False
     return True
 
 
-def _c419(x: Any) -> bool:
+def _c411(x: Any) -> bool:
     if not (x == 'minimal' or x == 'low' or x == 'medium' or x == 'high' or x == 'xhigh'): return False
     return True
 
 
-def _c418(x: Any) -> bool:
+def _c410(x: Any) -> bool:
     if not (isinstance(x, dict)): return False
     if isinstance(x, dict):
-        if 'effort' in x and not _c419(x['effort']): return False
+        if 'effort' in x and not _c411(x['effort']): return False
     return True
 
 
-def _c421(x: Any) -> bool:
+def _c413(x: Any) -> bool:
     if not x == 'inf': return False
     return True
 
 
-def _c420(x: Any) -> bool:
+def _c412(x: Any) -> bool:
     if not (((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer())) or isinstance(x, str)): return False
     if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 1: return False
     if isinstance(x, (int, float)) and not isinstance(x, bool) and x > 4096: return False
-    if not (_c421(x) if _c332(x) else _c354(x)): return False
+    if not (_c413(x) if _c324(x) else _c346(x)): return False
     return True
 
 
-def _c423(x: Any) -> bool:
+def _c415(x: Any) -> bool:
     if not (x == 'auto' or x == 'disabled'): return False
     return True
 
 
-def _c425(x: Any) -> bool:
+def _c417(x: Any) -> bool:
     if not x == 'retention_ratio': return False
     return True
 
 
-def _c426(x: Any) -> bool:
+def _c418(x: Any) -> bool:
     if not ((isinstance(x, (int, float)) and not isinstance(x, bool))): return False
     if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 0: return False
     if isinstance(x, (int, float)) and not isinstance(x, bool) and x > 1: return False
     return True
 
 
-def _c427(x: Any) -> bool:
+def _c419(x: Any) -> bool:
     if not (isinstance(x, dict)): return False
     if isinstance(x, dict):
-        if 'post_instructions' in x and not _c333(x['post_instructions']): return False
+        if 'post_instructions' in x and not _c325(x['post_instructions']): return False
     return True
 
 
-def _c424(x: Any) -> bool:
+def _c416(x: Any) -> bool:
     if not (isinstance(x, dict)): return False
     if isinstance(x, dict):
         if 'type' not in x: return False
         if 'retention_ratio' not in x: return False
-        if 'type' in x and not _c425(x['type']): return False
-        if 'retention_ratio' in x and not _c426(x['retention_ratio']): return False
-        if 'token_limits' in x and not _c427(x['token_limits']): return False
+        if 'type' in x and not _c417(x['type']): return False
+        if 'retention_ratio' in x and not _c418(x['retention_ratio']): return False
+        if 'token_limits' in x and not _c419(x['token_limits']): return False
+    return True
+
+
+def _c414(x: Any) -> bool:
+    if not (isinstance(x, str) or isinstance(x, dict)): return False
+    if not (_c415(x) if _c324(x) else _c416(x)): return False
     return True
 
 
 def _c422(x: Any) -> bool:
-    if not (isinstance(x, str) or isinstance(x, dict)): return False
-    if not (_c423(x) if _c332(x) else _c424(x)): return False
-    return True
-
-
-def _c430(x: Any) -> bool:
     if not (isinstance(x, str)): return False
     return True
 
 
-def _c431(x: Any) -> bool:
+def _c423(x: Any) -> bool:
     if not (isinstance(x, str) or x is None): return False
     return True
 
 
-def _c432(x: Any) -> bool:
+def _c424(x: Any) -> bool:
     if not (isinstance(x, dict) or x is None): return False
     return True
 
 
-def _c429(x: Any) -> bool:
+def _c421(x: Any) -> bool:
     if not (isinstance(x, dict) or x is None): return False
     if isinstance(x, dict):
         if 'id' not in x: return False
-        if 'id' in x and not _c430(x['id']): return False
-        if 'version' in x and not _c431(x['version']): return False
-        if 'variables' in x and not _c432(x['variables']): return False
+        if 'id' in x and not _c422(x['id']): return False
+        if 'version' in x and not _c423(x['version']): return False
+        if 'variables' in x and not _c424(x['variables']): return False
     return True
 
 
-def _c428(x: Any) -> bool:
-    if not _c429(x): return False
+def _c420(x: Any) -> bool:
+    if not _c421(x): return False
     return True
 
 
-def _c339(x: Any) -> bool:
+def _c331(x: Any) -> bool:
     if not (isinstance(x, dict)): return False
     if isinstance(x, dict):
-        if 'object' in x and not _c340(x['object']): return False
-        if 'model' in x and not _c332(x['model']): return False
-        if 'instructions' in x and not _c332(x['instructions']): return False
-        if 'output_modalities' in x and not _c341(x['output_modalities']): return False
-        if 'audio' in x and not _c343(x['audio']): return False
-        if 'tracing' in x and not _c379(x['tracing']): return False
-        if 'tools' in x and not _c381(x['tools']): return False
-        if 'tool_choice' in x and not _c401(x['tool_choice']): return False
-        if 'parallel_tool_calls' in x and not _c417(x['parallel_tool_calls']): return False
-        if 'reasoning' in x and not _c418(x['reasoning']): return False
-        if 'max_output_tokens' in x and not _c420(x['max_output_tokens']): return False
-        if 'truncation' in x and not _c422(x['truncation']): return False
-        if 'prompt' in x and not _c428(x['prompt']): return False
+        if 'object' in x and not _c332(x['object']): return False
+        if 'model' in x and not _c324(x['model']): return False
+        if 'instructions' in x and not _c324(x['instructions']): return False
+        if 'output_modalities' in x and not _c333(x['output_modalities']): return False
+        if 'audio' in x and not _c335(x['audio']): return False
+        if 'tracing' in x and not _c371(x['tracing']): return False
+        if 'tools' in x and not _c373(x['tools']): return False
+        if 'tool_choice' in x and not _c393(x['tool_choice']): return False
+        if 'parallel_tool_calls' in x and not _c409(x['parallel_tool_calls']): return False
+        if 'reasoning' in x and not _c410(x['reasoning']): return False
+        if 'max_output_tokens' in x and not _c412(x['max_output_tokens']): return False
+        if 'truncation' in x and not _c414(x['truncation']): return False
+        if 'prompt' in x and not _c420(x['prompt']): return False
     return True
 
 
-def _c336(x: Any) -> bool:
-    if not (_c339(x) if _c337(x) else _c354(x)): return False
+def _c328(x: Any) -> bool:
+    if not (_c331(x) if _c329(x) else _c346(x)): return False
     return True
 
 
-def _c435(x: Any) -> bool:
+def _c427(x: Any) -> bool:
     if not x == 'transcription': return False
     return True
 
 
-def _c434(x: Any) -> bool:
+def _c426(x: Any) -> bool:
     if isinstance(x, dict):
         if 'type' not in x: return False
-        if 'type' in x and not _c435(x['type']): return False
+        if 'type' in x and not _c427(x['type']): return False
     return True
 
 
-def _c437(x: Any) -> bool:
+def _c429(x: Any) -> bool:
     if not (isinstance(x, dict)): return False
     if isinstance(x, dict):
-        if 'input' in x and not _c344(x['input']): return False
+        if 'input' in x and not _c336(x['input']): return False
     return True
 
 
-def _c436(x: Any) -> bool:
+def _c428(x: Any) -> bool:
     if not (isinstance(x, dict)): return False
     if isinstance(x, dict):
-        if 'audio' in x and not _c437(x['audio']): return False
+        if 'audio' in x and not _c429(x['audio']): return False
     return True
 
 
-def _c433(x: Any) -> bool:
-    if not (_c436(x) if _c434(x) else _c354(x)): return False
+def _c425(x: Any) -> bool:
+    if not (_c428(x) if _c426(x) else _c346(x)): return False
     return True
 
 
-def _c330(x: Any) -> bool:
+def _c322(x: Any) -> bool:
     if not (isinstance(x, dict)): return False
     if isinstance(x, dict):
         if 'type' not in x: return False
-        if 'type' in x and not _c331(x['type']): return False
-        if 'id' in x and not _c332(x['id']): return False
-        if 'object' in x and not _c332(x['object']): return False
-        if 'expires_at' in x and not _c333(x['expires_at']): return False
-        if 'include' in x and not _c334(x['include']): return False
-    if not _c336(x): return False
-    if not _c433(x): return False
+        if 'type' in x and not _c323(x['type']): return False
+        if 'id' in x and not _c324(x['id']): return False
+        if 'object' in x and not _c324(x['object']): return False
+        if 'expires_at' in x and not _c325(x['expires_at']): return False
+        if 'include' in x and not _c326(x['include']): return False
+    if not _c328(x): return False
+    if not _c425(x): return False
     return True
 
 
-def _c329(x: Any) -> bool:
-    if not _c330(x): return False
+def _c321(x: Any) -> bool:
+    if not _c322(x): return False
     if isinstance(x, dict):
         if 'type' not in x: return False
         if 'id' not in x: return False
@@ -2746,13 +2705,13 @@ def _c329(x: Any) -> bool:
     return True
 
 
-def _c438(x: Any) -> bool:
-    if not _c330(x): return False
+def _c430(x: Any) -> bool:
+    if not _c322(x): return False
     return True
 
 
-def _c439(x: Any) -> bool:
-    if not _c330(x): return False
+def _c431(x: Any) -> bool:
+    if not _c322(x): return False
     if isinstance(x, dict):
         if 'type' not in x: return False
         if 'id' not in x: return False
@@ -2760,17 +2719,17 @@ def _c439(x: Any) -> bool:
     return True
 
 
-class BetaConversationCreatedConversationCreatedConversation(Struct):
+class BetaConversationCreatedConversationCreatedConversation(Struct, gc=False):
     id: str
     object: Literal['realtime.conversation']
 
 
-class BetaConversationCreatedConversationCreated(Struct, tag_field='type', tag='conversation.created'):
+class BetaConversationCreatedConversationCreated(Struct, gc=False, tag_field='type', tag='conversation.created'):
     conversation: BetaConversationCreatedConversationCreatedConversation
     event_id: str
 
 
-class BetaConversationItemCreateConversationItemCreate(Struct, kw_only=True, tag_field='type', tag='conversation.item.create'):
+class BetaConversationItemCreateConversationItemCreate(Struct, kw_only=True, gc=False, tag_field='type', tag='conversation.item.create'):
     item: Any
     event_id: Annotated[str, Meta(max_length=512)] | UnsetType = UNSET
     previous_item_id: str | None | UnsetType = UNSET
@@ -2780,7 +2739,7 @@ class BetaConversationItemCreateConversationItemCreate(Struct, kw_only=True, tag
             raise ValueError('item')
 
 
-class BetaConversationItemCreatedConversationItemCreated(Struct, tag_field='type', tag='conversation.item.created'):
+class BetaConversationItemCreatedConversationItemCreated(Struct, gc=False, tag_field='type', tag='conversation.item.created'):
     event_id: str
     item: Any
     previous_item_id: str | None
@@ -2790,39 +2749,39 @@ class BetaConversationItemCreatedConversationItemCreated(Struct, tag_field='type
             raise ValueError('item')
 
 
-class BetaConversationItemDeleteConversationItemDelete(Struct, kw_only=True, tag_field='type', tag='conversation.item.delete'):
+class BetaConversationItemDeleteConversationItemDelete(Struct, kw_only=True, gc=False, tag_field='type', tag='conversation.item.delete'):
     item_id: str
     event_id: Annotated[str, Meta(max_length=512)] | UnsetType = UNSET
 
 
-class BetaConversationItemDeletedConversationItemDeleted(Struct, tag_field='type', tag='conversation.item.deleted'):
+class BetaConversationItemDeletedConversationItemDeleted(Struct, gc=False, tag_field='type', tag='conversation.item.deleted'):
     event_id: str
     item_id: str
 
 
-class CommonLogprob(Struct):
+class CommonLogprob(Struct, gc=False):
     bytes: list[int | Annotated[float, Meta(multiple_of=1)]]
     logprob: float
     token: str
 
 
-class CommonTranscriptionUsageTokensInputTokenDetails(Struct):
+class CommonTranscriptionUsageTokensInputTokenDetails(Struct, gc=False):
     audio_tokens: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)] | UnsetType = UNSET
     text_tokens: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)] | UnsetType = UNSET
 
 
-class CommonTranscriptionUsageTokens(Struct, kw_only=True, tag_field='type', tag='tokens'):
+class CommonTranscriptionUsageTokens(Struct, kw_only=True, gc=False, tag_field='type', tag='tokens'):
     input_tokens: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     output_tokens: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     total_tokens: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     input_token_details: CommonTranscriptionUsageTokensInputTokenDetails | UnsetType = UNSET
 
 
-class CommonTranscriptionUsageDuration(Struct, tag_field='type', tag='duration'):
+class CommonTranscriptionUsageDuration(Struct, gc=False, tag_field='type', tag='duration'):
     seconds: Annotated[float, Meta(ge=0)]
 
 
-class BetaConversationItemInputAudioTranscriptionCompletedConversationItemInputAudioTranscriptionCompleted(Struct, kw_only=True, tag_field='type', tag='conversation.item.input_audio_transcription.completed'):
+class BetaConversationItemInputAudioTranscriptionCompletedConversationItemInputAudioTranscriptionCompleted(Struct, kw_only=True, gc=False, tag_field='type', tag='conversation.item.input_audio_transcription.completed'):
     content_index: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     event_id: str
     item_id: str
@@ -2831,7 +2790,7 @@ class BetaConversationItemInputAudioTranscriptionCompletedConversationItemInputA
     usage: CommonTranscriptionUsageTokens | CommonTranscriptionUsageDuration | UnsetType = UNSET
 
 
-class BetaConversationItemInputAudioTranscriptionDeltaConversationItemInputAudioTranscriptionDelta(Struct, kw_only=True, tag_field='type', tag='conversation.item.input_audio_transcription.delta'):
+class BetaConversationItemInputAudioTranscriptionDeltaConversationItemInputAudioTranscriptionDelta(Struct, kw_only=True, gc=False, tag_field='type', tag='conversation.item.input_audio_transcription.delta'):
     event_id: str
     item_id: str
     content_index: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)] | UnsetType = UNSET
@@ -2839,26 +2798,26 @@ class BetaConversationItemInputAudioTranscriptionDeltaConversationItemInputAudio
     logprobs: list[CommonLogprob] | None | UnsetType = UNSET
 
 
-class BetaConversationItemInputAudioTranscriptionFailedConversationItemInputAudioTranscriptionFailedError(Struct):
+class BetaConversationItemInputAudioTranscriptionFailedConversationItemInputAudioTranscriptionFailedError(Struct, gc=False):
     code: str | None | UnsetType = UNSET
     message: str | UnsetType = UNSET
     param: str | None | UnsetType = UNSET
     type_: str | UnsetType = field(default=UNSET, name='type')
 
 
-class BetaConversationItemInputAudioTranscriptionFailedConversationItemInputAudioTranscriptionFailed(Struct, tag_field='type', tag='conversation.item.input_audio_transcription.failed'):
+class BetaConversationItemInputAudioTranscriptionFailedConversationItemInputAudioTranscriptionFailed(Struct, gc=False, tag_field='type', tag='conversation.item.input_audio_transcription.failed'):
     content_index: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     error: BetaConversationItemInputAudioTranscriptionFailedConversationItemInputAudioTranscriptionFailedError
     event_id: str
     item_id: str
 
 
-class BetaConversationItemRetrieveConversationItemRetrieve(Struct, kw_only=True, tag_field='type', tag='conversation.item.retrieve'):
+class BetaConversationItemRetrieveConversationItemRetrieve(Struct, kw_only=True, gc=False, tag_field='type', tag='conversation.item.retrieve'):
     item_id: str
     event_id: Annotated[str, Meta(max_length=512)] | UnsetType = UNSET
 
 
-class BetaConversationItemRetrievedConversationItemRetrieved(Struct, tag_field='type', tag='conversation.item.retrieved'):
+class BetaConversationItemRetrievedConversationItemRetrieved(Struct, gc=False, tag_field='type', tag='conversation.item.retrieved'):
     event_id: str
     item: Any
 
@@ -2867,21 +2826,21 @@ class BetaConversationItemRetrievedConversationItemRetrieved(Struct, tag_field='
             raise ValueError('item')
 
 
-class BetaConversationItemTruncateConversationItemTruncate(Struct, kw_only=True, tag_field='type', tag='conversation.item.truncate'):
+class BetaConversationItemTruncateConversationItemTruncate(Struct, kw_only=True, gc=False, tag_field='type', tag='conversation.item.truncate'):
     audio_end_ms: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     content_index: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     item_id: str
     event_id: Annotated[str, Meta(max_length=512)] | UnsetType = UNSET
 
 
-class BetaConversationItemTruncatedConversationItemTruncated(Struct, tag_field='type', tag='conversation.item.truncated'):
+class BetaConversationItemTruncatedConversationItemTruncated(Struct, gc=False, tag_field='type', tag='conversation.item.truncated'):
     audio_end_ms: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     content_index: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     event_id: str
     item_id: str
 
 
-class CommonError(Struct, kw_only=True):
+class CommonError(Struct, kw_only=True, gc=False):
     message: str
     type_: str = field(name='type')
     code: str | None | UnsetType = UNSET
@@ -2889,93 +2848,93 @@ class CommonError(Struct, kw_only=True):
     param: str | None | UnsetType = UNSET
 
 
-class BetaErrorError(Struct, tag_field='type', tag='error'):
+class BetaErrorError(Struct, gc=False, tag_field='type', tag='error'):
     error: CommonError
     event_id: str
 
 
-class BetaInputAudioBufferAppendInputAudioBufferAppend(Struct, kw_only=True, tag_field='type', tag='input_audio_buffer.append'):
+class BetaInputAudioBufferAppendInputAudioBufferAppend(Struct, kw_only=True, gc=False, tag_field='type', tag='input_audio_buffer.append'):
     audio: str
     event_id: Annotated[str, Meta(max_length=512)] | UnsetType = UNSET
 
 
-class BetaInputAudioBufferClearInputAudioBufferClear(Struct, tag_field='type', tag='input_audio_buffer.clear'):
+class BetaInputAudioBufferClearInputAudioBufferClear(Struct, gc=False, tag_field='type', tag='input_audio_buffer.clear'):
     event_id: Annotated[str, Meta(max_length=512)] | UnsetType = UNSET
 
 
-class BetaInputAudioBufferClearedInputAudioBufferCleared(Struct, tag_field='type', tag='input_audio_buffer.cleared'):
+class BetaInputAudioBufferClearedInputAudioBufferCleared(Struct, gc=False, tag_field='type', tag='input_audio_buffer.cleared'):
     event_id: str
 
 
-class BetaInputAudioBufferCommitInputAudioBufferCommit(Struct, tag_field='type', tag='input_audio_buffer.commit'):
+class BetaInputAudioBufferCommitInputAudioBufferCommit(Struct, gc=False, tag_field='type', tag='input_audio_buffer.commit'):
     event_id: Annotated[str, Meta(max_length=512)] | UnsetType = UNSET
 
 
-class BetaInputAudioBufferCommittedInputAudioBufferCommitted(Struct, tag_field='type', tag='input_audio_buffer.committed'):
+class BetaInputAudioBufferCommittedInputAudioBufferCommitted(Struct, gc=False, tag_field='type', tag='input_audio_buffer.committed'):
     event_id: str
     item_id: str
     previous_item_id: str | None
 
 
-class BetaInputAudioBufferSpeechStartedInputAudioBufferSpeechStarted(Struct, tag_field='type', tag='input_audio_buffer.speech_started'):
+class BetaInputAudioBufferSpeechStartedInputAudioBufferSpeechStarted(Struct, gc=False, tag_field='type', tag='input_audio_buffer.speech_started'):
     audio_start_ms: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     event_id: str
     item_id: str
 
 
-class BetaInputAudioBufferSpeechStoppedInputAudioBufferSpeechStopped(Struct, tag_field='type', tag='input_audio_buffer.speech_stopped'):
+class BetaInputAudioBufferSpeechStoppedInputAudioBufferSpeechStopped(Struct, gc=False, tag_field='type', tag='input_audio_buffer.speech_stopped'):
     audio_end_ms: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     event_id: str
     item_id: str
 
 
-class BetaOutputAudioBufferAudioClearedOutputAudioBufferAudioCleared(Struct, tag_field='type', tag='output_audio_buffer.audio_cleared'):
+class BetaOutputAudioBufferAudioClearedOutputAudioBufferAudioCleared(Struct, gc=False, tag_field='type', tag='output_audio_buffer.audio_cleared'):
     event_id: str | UnsetType = UNSET
     response_id: str | UnsetType = UNSET
 
 
-class BetaOutputAudioBufferAudioStartedOutputAudioBufferAudioStarted(Struct, tag_field='type', tag='output_audio_buffer.audio_started'):
+class BetaOutputAudioBufferAudioStartedOutputAudioBufferAudioStarted(Struct, gc=False, tag_field='type', tag='output_audio_buffer.audio_started'):
     event_id: str | UnsetType = UNSET
     response_id: str | UnsetType = UNSET
 
 
-class BetaOutputAudioBufferAudioStoppedOutputAudioBufferAudioStopped(Struct, tag_field='type', tag='output_audio_buffer.audio_stopped'):
+class BetaOutputAudioBufferAudioStoppedOutputAudioBufferAudioStopped(Struct, gc=False, tag_field='type', tag='output_audio_buffer.audio_stopped'):
     event_id: str | UnsetType = UNSET
     response_id: str | UnsetType = UNSET
 
 
-class BetaOutputAudioBufferClearOutputAudioBufferClear(Struct, tag_field='type', tag='output_audio_buffer.clear'):
+class BetaOutputAudioBufferClearOutputAudioBufferClear(Struct, gc=False, tag_field='type', tag='output_audio_buffer.clear'):
     event_id: Annotated[str, Meta(max_length=512)] | UnsetType = UNSET
 
 
-class BetaOutputAudioBufferClearedOutputAudioBufferCleared(Struct, tag_field='type', tag='output_audio_buffer.cleared'):
+class BetaOutputAudioBufferClearedOutputAudioBufferCleared(Struct, gc=False, tag_field='type', tag='output_audio_buffer.cleared'):
     event_id: str
     response_id: str
 
 
-class BetaOutputAudioBufferStartedOutputAudioBufferStarted(Struct, tag_field='type', tag='output_audio_buffer.started'):
+class BetaOutputAudioBufferStartedOutputAudioBufferStarted(Struct, gc=False, tag_field='type', tag='output_audio_buffer.started'):
     event_id: str
     response_id: str
 
 
-class BetaOutputAudioBufferStoppedOutputAudioBufferStopped(Struct, tag_field='type', tag='output_audio_buffer.stopped'):
+class BetaOutputAudioBufferStoppedOutputAudioBufferStopped(Struct, gc=False, tag_field='type', tag='output_audio_buffer.stopped'):
     event_id: str
     response_id: str
 
 
-class CommonRateLimit(Struct):
+class CommonRateLimit(Struct, gc=False):
     limit: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     name: Literal['requests', 'tokens']
     remaining: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     reset_seconds: Annotated[float, Meta(ge=0)]
 
 
-class BetaRateLimitsUpdatedRateLimitsUpdated(Struct, tag_field='type', tag='rate_limits.updated'):
+class BetaRateLimitsUpdatedRateLimitsUpdated(Struct, gc=False, tag_field='type', tag='rate_limits.updated'):
     event_id: str
     rate_limits: list[CommonRateLimit]
 
 
-class BetaResponseAudioDeltaResponseAudioDelta(Struct, tag_field='type', tag='response.audio.delta'):
+class BetaResponseAudioDeltaResponseAudioDelta(Struct, gc=False, tag_field='type', tag='response.audio.delta'):
     content_index: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     delta: str
     event_id: str
@@ -2984,7 +2943,7 @@ class BetaResponseAudioDeltaResponseAudioDelta(Struct, tag_field='type', tag='re
     response_id: str
 
 
-class BetaResponseAudioDoneResponseAudioDone(Struct, tag_field='type', tag='response.audio.done'):
+class BetaResponseAudioDoneResponseAudioDone(Struct, gc=False, tag_field='type', tag='response.audio.done'):
     content_index: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     event_id: str
     item_id: str
@@ -2992,7 +2951,7 @@ class BetaResponseAudioDoneResponseAudioDone(Struct, tag_field='type', tag='resp
     response_id: str
 
 
-class BetaResponseAudioTranscriptDeltaResponseAudioTranscriptDelta(Struct, tag_field='type', tag='response.audio_transcript.delta'):
+class BetaResponseAudioTranscriptDeltaResponseAudioTranscriptDelta(Struct, gc=False, tag_field='type', tag='response.audio_transcript.delta'):
     content_index: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     delta: str
     event_id: str
@@ -3001,7 +2960,7 @@ class BetaResponseAudioTranscriptDeltaResponseAudioTranscriptDelta(Struct, tag_f
     response_id: str
 
 
-class BetaResponseAudioTranscriptDoneResponseAudioTranscriptDone(Struct, tag_field='type', tag='response.audio_transcript.done'):
+class BetaResponseAudioTranscriptDoneResponseAudioTranscriptDone(Struct, gc=False, tag_field='type', tag='response.audio_transcript.done'):
     content_index: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     event_id: str
     item_id: str
@@ -3010,19 +2969,19 @@ class BetaResponseAudioTranscriptDoneResponseAudioTranscriptDone(Struct, tag_fie
     transcript: str
 
 
-class BetaResponseCancelResponseCancel(Struct, tag_field='type', tag='response.cancel'):
+class BetaResponseCancelResponseCancel(Struct, gc=False, tag_field='type', tag='response.cancel'):
     event_id: Annotated[str, Meta(max_length=512)] | UnsetType = UNSET
     response_id: str | UnsetType = UNSET
 
 
-class BetaResponseContentPartAddedResponseContentPartAddedPart(Struct, kw_only=True):
+class BetaResponseContentPartAddedResponseContentPartAddedPart(Struct, kw_only=True, gc=False):
     type_: Literal['text', 'audio'] = field(name='type')
     audio: str | UnsetType = UNSET
     text: str | UnsetType = UNSET
     transcript: str | UnsetType = UNSET
 
 
-class BetaResponseContentPartAddedResponseContentPartAdded(Struct, tag_field='type', tag='response.content_part.added'):
+class BetaResponseContentPartAddedResponseContentPartAdded(Struct, gc=False, tag_field='type', tag='response.content_part.added'):
     content_index: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     event_id: str
     item_id: str
@@ -3031,14 +2990,14 @@ class BetaResponseContentPartAddedResponseContentPartAdded(Struct, tag_field='ty
     response_id: str
 
 
-class BetaResponseContentPartDoneResponseContentPartDonePart(Struct, kw_only=True):
+class BetaResponseContentPartDoneResponseContentPartDonePart(Struct, kw_only=True, gc=False):
     type_: Literal['text', 'audio'] = field(name='type')
     audio: str | UnsetType = UNSET
     text: str | UnsetType = UNSET
     transcript: str | UnsetType = UNSET
 
 
-class BetaResponseContentPartDoneResponseContentPartDone(Struct, tag_field='type', tag='response.content_part.done'):
+class BetaResponseContentPartDoneResponseContentPartDone(Struct, gc=False, tag_field='type', tag='response.content_part.done'):
     content_index: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     event_id: str
     item_id: str
@@ -3047,19 +3006,19 @@ class BetaResponseContentPartDoneResponseContentPartDone(Struct, tag_field='type
     response_id: str
 
 
-class ObjectsToolChoice(Struct, kw_only=True):
+class ObjectsToolChoice(Struct, kw_only=True, gc=False):
     type_: Literal['function'] = field(name='type')
     name: str | UnsetType = UNSET
 
 
-class ObjectsTool(Struct, kw_only=True):
+class ObjectsTool(Struct, kw_only=True, gc=False):
     name: str
     type_: Literal['function'] = field(name='type')
     description: str | UnsetType = UNSET
     parameters: dict[str, Any] | UnsetType = UNSET
 
 
-class ObjectsResponseCreateParams(Struct):
+class ObjectsResponseCreateParams(Struct, gc=False):
     conversation: str | UnsetType = UNSET
     input: Any = UNSET
     instructions: str | UnsetType = UNSET
@@ -3077,30 +3036,30 @@ class ObjectsResponseCreateParams(Struct):
             raise ValueError('input')
 
 
-class BetaResponseCreateResponseCreate(Struct, tag_field='type', tag='response.create'):
+class BetaResponseCreateResponseCreate(Struct, gc=False, tag_field='type', tag='response.create'):
     event_id: Annotated[str, Meta(max_length=512)] | UnsetType = UNSET
     response: ObjectsResponseCreateParams | UnsetType = UNSET
 
 
-class CommonStatusDetailsError(Struct):
+class CommonStatusDetailsError(Struct, gc=False):
     code: str | None | UnsetType = UNSET
     message: str | None | UnsetType = UNSET
     type_: str | None | UnsetType = field(default=UNSET, name='type')
 
 
-class CommonStatusDetails(Struct):
+class CommonStatusDetails(Struct, gc=False):
     error: CommonStatusDetailsError | None | UnsetType = UNSET
     reason: Literal['turn_detected', 'client_cancelled', 'max_output_tokens', 'content_filter'] | UnsetType = UNSET
     type_: Literal['completed', 'cancelled', 'failed', 'incomplete'] | UnsetType = field(default=UNSET, name='type')
 
 
-class CommonUsageInputTokenDetailsCachedTokensDetails(Struct):
+class CommonUsageInputTokenDetailsCachedTokensDetails(Struct, gc=False):
     audio_tokens: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)] | UnsetType = UNSET
     image_tokens: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)] | UnsetType = UNSET
     text_tokens: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)] | UnsetType = UNSET
 
 
-class CommonUsageInputTokenDetails(Struct):
+class CommonUsageInputTokenDetails(Struct, gc=False):
     audio_tokens: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)] | UnsetType = UNSET
     cached_tokens: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)] | UnsetType = UNSET
     cached_tokens_details: CommonUsageInputTokenDetailsCachedTokensDetails | UnsetType = UNSET
@@ -3108,12 +3067,12 @@ class CommonUsageInputTokenDetails(Struct):
     text_tokens: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)] | UnsetType = UNSET
 
 
-class CommonUsageOutputTokenDetails(Struct):
+class CommonUsageOutputTokenDetails(Struct, gc=False):
     audio_tokens: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)] | UnsetType = UNSET
     text_tokens: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)] | UnsetType = UNSET
 
 
-class CommonUsage(Struct, kw_only=True):
+class CommonUsage(Struct, kw_only=True, gc=False):
     input_tokens: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     output_tokens: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     total_tokens: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
@@ -3121,7 +3080,7 @@ class CommonUsage(Struct, kw_only=True):
     output_token_details: CommonUsageOutputTokenDetails | UnsetType = UNSET
 
 
-class ObjectsResponse(Struct, kw_only=True):
+class ObjectsResponse(Struct, kw_only=True, gc=False):
     id: str
     object: Literal['realtime.response']
     output: Any
@@ -3142,17 +3101,17 @@ class ObjectsResponse(Struct, kw_only=True):
             raise ValueError('output')
 
 
-class BetaResponseCreatedResponseCreated(Struct, tag_field='type', tag='response.created'):
+class BetaResponseCreatedResponseCreated(Struct, gc=False, tag_field='type', tag='response.created'):
     event_id: str
     response: ObjectsResponse
 
 
-class BetaResponseDoneResponseDone(Struct, tag_field='type', tag='response.done'):
+class BetaResponseDoneResponseDone(Struct, gc=False, tag_field='type', tag='response.done'):
     event_id: str
     response: ObjectsResponse
 
 
-class BetaResponseFunctionCallArgumentsDeltaResponseFunctionCallArgumentsDelta(Struct, tag_field='type', tag='response.function_call_arguments.delta'):
+class BetaResponseFunctionCallArgumentsDeltaResponseFunctionCallArgumentsDelta(Struct, gc=False, tag_field='type', tag='response.function_call_arguments.delta'):
     call_id: str
     delta: str
     event_id: str
@@ -3161,7 +3120,7 @@ class BetaResponseFunctionCallArgumentsDeltaResponseFunctionCallArgumentsDelta(S
     response_id: str
 
 
-class BetaResponseFunctionCallArgumentsDoneResponseFunctionCallArgumentsDone(Struct, kw_only=True, tag_field='type', tag='response.function_call_arguments.done'):
+class BetaResponseFunctionCallArgumentsDoneResponseFunctionCallArgumentsDone(Struct, kw_only=True, gc=False, tag_field='type', tag='response.function_call_arguments.done'):
     arguments: str
     call_id: str
     event_id: str
@@ -3171,7 +3130,7 @@ class BetaResponseFunctionCallArgumentsDoneResponseFunctionCallArgumentsDone(Str
     name: str | UnsetType = UNSET
 
 
-class BetaResponseOutputItemAddedResponseOutputItemAdded(Struct, tag_field='type', tag='response.output_item.added'):
+class BetaResponseOutputItemAddedResponseOutputItemAdded(Struct, gc=False, tag_field='type', tag='response.output_item.added'):
     event_id: str
     item: Any
     output_index: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
@@ -3182,7 +3141,7 @@ class BetaResponseOutputItemAddedResponseOutputItemAdded(Struct, tag_field='type
             raise ValueError('item')
 
 
-class BetaResponseOutputItemDoneResponseOutputItemDone(Struct, tag_field='type', tag='response.output_item.done'):
+class BetaResponseOutputItemDoneResponseOutputItemDone(Struct, gc=False, tag_field='type', tag='response.output_item.done'):
     event_id: str
     item: Any
     output_index: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
@@ -3193,7 +3152,7 @@ class BetaResponseOutputItemDoneResponseOutputItemDone(Struct, tag_field='type',
             raise ValueError('item')
 
 
-class BetaResponseTextDeltaResponseTextDelta(Struct, tag_field='type', tag='response.text.delta'):
+class BetaResponseTextDeltaResponseTextDelta(Struct, gc=False, tag_field='type', tag='response.text.delta'):
     content_index: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     delta: str
     event_id: str
@@ -3202,7 +3161,7 @@ class BetaResponseTextDeltaResponseTextDelta(Struct, tag_field='type', tag='resp
     response_id: str
 
 
-class BetaResponseTextDoneResponseTextDone(Struct, tag_field='type', tag='response.text.done'):
+class BetaResponseTextDoneResponseTextDone(Struct, gc=False, tag_field='type', tag='response.text.done'):
     content_index: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     event_id: str
     item_id: str
@@ -3211,7 +3170,7 @@ class BetaResponseTextDoneResponseTextDone(Struct, tag_field='type', tag='respon
     text: str
 
 
-class BetaSessionCreatedSessionCreated(Struct, tag_field='type', tag='session.created'):
+class BetaSessionCreatedSessionCreated(Struct, gc=False, tag_field='type', tag='session.created'):
     event_id: str
     session: Any
 
@@ -3220,17 +3179,17 @@ class BetaSessionCreatedSessionCreated(Struct, tag_field='type', tag='session.cr
             raise ValueError('session')
 
 
-class ObjectsSessionConfigInputAudioNoiseReduction(Struct):
+class ObjectsSessionConfigInputAudioNoiseReduction(Struct, gc=False):
     type_: Literal['near_field', 'far_field'] | UnsetType = field(default=UNSET, name='type')
 
 
-class ObjectsSessionConfigInputAudioTranscription(Struct):
+class ObjectsSessionConfigInputAudioTranscription(Struct, gc=False):
     language: str | None | UnsetType = UNSET
     model: str | UnsetType = UNSET
     prompt: str | None | UnsetType = UNSET
 
 
-class ObjectsTurnDetection(Struct):
+class ObjectsTurnDetection(Struct, gc=False):
     create_response: bool | UnsetType = UNSET
     eagerness: Literal['low', 'medium', 'high', 'auto'] | UnsetType = UNSET
     interrupt_response: bool | UnsetType = UNSET
@@ -3240,7 +3199,7 @@ class ObjectsTurnDetection(Struct):
     type_: Literal['server_vad', 'semantic_vad'] | UnsetType = field(default=UNSET, name='type')
 
 
-class ObjectsSessionConfig(Struct):
+class ObjectsSessionConfig(Struct, gc=False):
     include: list[str] | None | UnsetType = UNSET
     input_audio_format: Literal['pcm16', 'g711_ulaw', 'g711_alaw'] | UnsetType = UNSET
     input_audio_noise_reduction: ObjectsSessionConfigInputAudioNoiseReduction | None | UnsetType = UNSET
@@ -3258,12 +3217,12 @@ class ObjectsSessionConfig(Struct):
     voice: Literal['alloy', 'ash', 'ballad', 'coral', 'echo', 'fable', 'onyx', 'nova', 'sage', 'shimmer', 'verse', 'marin', 'cedar'] | UnsetType = UNSET
 
 
-class BetaSessionUpdateSessionUpdate(Struct, kw_only=True, tag_field='type', tag='session.update'):
+class BetaSessionUpdateSessionUpdate(Struct, kw_only=True, gc=False, tag_field='type', tag='session.update'):
     session: ObjectsSessionConfig
     event_id: Annotated[str, Meta(max_length=512)] | UnsetType = UNSET
 
 
-class BetaSessionUpdatedSessionUpdated(Struct, tag_field='type', tag='session.updated'):
+class BetaSessionUpdatedSessionUpdated(Struct, gc=False, tag_field='type', tag='session.updated'):
     event_id: str
     session: Any
 
@@ -3272,17 +3231,17 @@ class BetaSessionUpdatedSessionUpdated(Struct, tag_field='type', tag='session.up
             raise ValueError('session')
 
 
-class ObjectsTranscriptionSessionConfigInputAudioNoiseReduction(Struct):
+class ObjectsTranscriptionSessionConfigInputAudioNoiseReduction(Struct, gc=False):
     type_: Literal['near_field', 'far_field'] | UnsetType = field(default=UNSET, name='type')
 
 
-class ObjectsTranscriptionSessionConfigInputAudioTranscription(Struct):
+class ObjectsTranscriptionSessionConfigInputAudioTranscription(Struct, gc=False):
     language: str | None | UnsetType = UNSET
     model: Literal['gpt-4o-transcribe', 'gpt-4o-mini-transcribe', 'whisper-1'] | UnsetType = UNSET
     prompt: str | None | UnsetType = UNSET
 
 
-class ObjectsTranscriptionSessionConfig(Struct):
+class ObjectsTranscriptionSessionConfig(Struct, gc=False):
     include: list[str] | None | UnsetType = UNSET
     input_audio_format: Literal['pcm16', 'g711_ulaw', 'g711_alaw'] | UnsetType = UNSET
     input_audio_noise_reduction: ObjectsTranscriptionSessionConfigInputAudioNoiseReduction | None | UnsetType = UNSET
@@ -3291,12 +3250,12 @@ class ObjectsTranscriptionSessionConfig(Struct):
     turn_detection: ObjectsTurnDetection | None | UnsetType = UNSET
 
 
-class BetaTranscriptionSessionUpdateTranscriptionSessionUpdate(Struct, kw_only=True, tag_field='type', tag='transcription_session.update'):
+class BetaTranscriptionSessionUpdateTranscriptionSessionUpdate(Struct, kw_only=True, gc=False, tag_field='type', tag='transcription_session.update'):
     session: ObjectsTranscriptionSessionConfig
     event_id: Annotated[str, Meta(max_length=512)] | UnsetType = UNSET
 
 
-class BetaTranscriptionSessionUpdatedTranscriptionSessionUpdated(Struct, tag_field='type', tag='transcription_session.updated'):
+class BetaTranscriptionSessionUpdatedTranscriptionSessionUpdated(Struct, gc=False, tag_field='type', tag='transcription_session.updated'):
     event_id: str
     session: Any
 
@@ -3305,71 +3264,171 @@ class BetaTranscriptionSessionUpdatedTranscriptionSessionUpdated(Struct, tag_fie
             raise ValueError('session')
 
 
-class GaConversationCreatedConversationCreatedConversation(Struct, kw_only=True):
+class GaConversationCreatedConversationCreatedConversation(Struct, kw_only=True, gc=False):
     id: str
     object: Literal['realtime.conversation'] | UnsetType = UNSET
 
 
-class GaConversationCreatedConversationCreated(Struct, tag_field='type', tag='conversation.created'):
+class GaConversationCreatedConversationCreated(Struct, gc=False, tag_field='type', tag='conversation.created'):
     conversation: GaConversationCreatedConversationCreatedConversation
     event_id: str
 
 
-class GaConversationItemAddedConversationItemAdded(Struct, kw_only=True, tag_field='type', tag='conversation.item.added'):
-    event_id: str
-    item: Any
-    previous_item_id: str | None | UnsetType = UNSET
+class ObjectsItemSystemPartInputText(Struct, gc=False, tag_field='type', tag='input_text'):
+    text: str
+
+
+class ObjectsItemUserPartInputAudio(Struct, gc=False, tag_field='type', tag='input_audio'):
+    audio: str | UnsetType = UNSET
+    transcript: str | None | UnsetType = UNSET
+
+
+class ObjectsItemUserPartInputImage(Struct, gc=False, tag_field='type', tag='input_image'):
+    detail: Literal['auto', 'low', 'high'] | UnsetType = UNSET
+    image_url: str | UnsetType = UNSET
+
+
+class ObjectsItemAssistantPartOutputText(Struct, gc=False, tag_field='type', tag='output_text'):
+    text: str
+
+
+class ObjectsItemAssistantPartOutputAudio(Struct, gc=False, tag_field='type', tag='output_audio'):
+    audio: str | UnsetType = UNSET
+    transcript: str | None | UnsetType = UNSET
+
+
+class ObjectsItemAssistantPartText(Struct, gc=False, tag_field='type', tag='text'):
+    text: str
+
+
+class ObjectsItemAssistantPartAudio(Struct, gc=False, tag_field='type', tag='audio'):
+    audio: str | UnsetType = UNSET
+    format: str | UnsetType = UNSET
+    transcript: str | None | UnsetType = UNSET
+
+
+class ObjectsItemMessage(Struct, kw_only=True, gc=False, tag_field='type', tag='message'):
+    content: list[ObjectsItemSystemPartInputText | ObjectsItemUserPartInputAudio | ObjectsItemUserPartInputImage | ObjectsItemAssistantPartOutputText | ObjectsItemAssistantPartOutputAudio | ObjectsItemAssistantPartText | ObjectsItemAssistantPartAudio]
+    role: Literal['system', 'user', 'assistant']
+    id: str | UnsetType = UNSET
+    object: Literal['realtime.item'] | UnsetType = UNSET
+    status: Literal['completed', 'incomplete', 'in_progress'] | UnsetType = UNSET
 
     def __post_init__(self) -> None:
-        if not _c197(self.item):  # a dispatch branch that is more than an object's properties
-            raise ValueError('item')
+        allowed = _OBJECTSITEMMESSAGE_ROLE.get(self.role)  # the second dispatch, on `role`
+        if allowed is not None and not all(x.__class__ in allowed for x in self.content):
+            raise ValueError('content')
 
 
-class GaConversationItemCreateConversationItemCreate(Struct, kw_only=True, tag_field='type', tag='conversation.item.create'):
+class ObjectsItemFunctionCall(Struct, kw_only=True, gc=False, tag_field='type', tag='function_call'):
+    arguments: str
+    name: str
+    call_id: str | UnsetType = UNSET
+    id: str | UnsetType = UNSET
+    object: Literal['realtime.item'] | UnsetType = UNSET
+    status: Literal['completed', 'incomplete', 'in_progress'] | UnsetType = UNSET
+
+
+class ObjectsItemFunctionCallOutput(Struct, kw_only=True, gc=False, tag_field='type', tag='function_call_output'):
+    call_id: str
+    output: str
+    id: str | UnsetType = UNSET
+    object: Literal['realtime.item'] | UnsetType = UNSET
+    status: Literal['completed', 'incomplete', 'in_progress'] | UnsetType = UNSET
+
+
+class ObjectsItemMcpCall(Struct, kw_only=True, gc=False, tag_field='type', tag='mcp_call'):
+    arguments: str
+    id: str
+    name: str
+    server_label: str
+    approval_request_id: str | None | UnsetType = UNSET
+    error: Any = UNSET
+    object: Literal['realtime.item'] | UnsetType = UNSET
+    output: str | None | UnsetType = UNSET
+    status: Literal['completed', 'incomplete', 'in_progress'] | UnsetType = UNSET
+
+    def __post_init__(self) -> None:
+        if self.error is not UNSET and not _c197(self.error):  # `if` on more than a JSON type
+            raise ValueError('error')
+
+
+class ObjectsItemMcpListToolsToolsItem(Struct, kw_only=True, gc=False):
+    input_schema: dict[str, Any]
+    name: str
+    annotations: dict[str, Any] | None | UnsetType = UNSET
+    description: str | UnsetType = UNSET
+
+
+class ObjectsItemMcpListTools(Struct, kw_only=True, gc=False, tag_field='type', tag='mcp_list_tools'):
+    server_label: str
+    tools: list[ObjectsItemMcpListToolsToolsItem]
+    id: str | UnsetType = UNSET
+    object: Literal['realtime.item'] | UnsetType = UNSET
+    status: Literal['completed', 'incomplete', 'in_progress'] | UnsetType = UNSET
+
+
+class ObjectsItemMcpApprovalRequest(Struct, kw_only=True, gc=False, tag_field='type', tag='mcp_approval_request'):
+    arguments: str
+    id: str
+    name: str
+    server_label: str
+    object: Literal['realtime.item'] | UnsetType = UNSET
+    status: Literal['completed', 'incomplete', 'in_progress'] | UnsetType = UNSET
+
+
+class ObjectsItemMcpApprovalResponse(Struct, kw_only=True, gc=False, tag_field='type', tag='mcp_approval_response'):
+    approval_request_id: str
+    approve: bool
+    id: str
+    object: Literal['realtime.item'] | UnsetType = UNSET
+    reason: str | None | UnsetType = UNSET
+    status: Literal['completed', 'incomplete', 'in_progress'] | UnsetType = UNSET
+
+
+class GaConversationItemAddedConversationItemAdded(Struct, kw_only=True, gc=False, tag_field='type', tag='conversation.item.added'):
+    event_id: str
+    item: ObjectsItemMessage | ObjectsItemFunctionCall | ObjectsItemFunctionCallOutput | ObjectsItemMcpCall | ObjectsItemMcpListTools | ObjectsItemMcpApprovalRequest | ObjectsItemMcpApprovalResponse
+    previous_item_id: str | None | UnsetType = UNSET
+
+
+class GaConversationItemCreateConversationItemCreate(Struct, kw_only=True, gc=False, tag_field='type', tag='conversation.item.create'):
     item: Any
     event_id: Annotated[str, Meta(max_length=512)] | UnsetType = UNSET
     previous_item_id: str | UnsetType = UNSET
 
     def __post_init__(self) -> None:
-        if not _c303(self.item):  # $ref beside other keywords
+        if not _c205(self.item):  # $ref beside other keywords
             raise ValueError('item')
 
 
-class GaConversationItemCreatedConversationItemCreated(Struct, kw_only=True, tag_field='type', tag='conversation.item.created'):
+class GaConversationItemCreatedConversationItemCreated(Struct, kw_only=True, gc=False, tag_field='type', tag='conversation.item.created'):
     event_id: str
-    item: Any
+    item: ObjectsItemMessage | ObjectsItemFunctionCall | ObjectsItemFunctionCallOutput | ObjectsItemMcpCall | ObjectsItemMcpListTools | ObjectsItemMcpApprovalRequest | ObjectsItemMcpApprovalResponse
     previous_item_id: str | None | UnsetType = UNSET
 
-    def __post_init__(self) -> None:
-        if not _c306(self.item):  # a dispatch branch that is more than an object's properties
-            raise ValueError('item')
 
-
-class GaConversationItemDeleteConversationItemDelete(Struct, kw_only=True, tag_field='type', tag='conversation.item.delete'):
+class GaConversationItemDeleteConversationItemDelete(Struct, kw_only=True, gc=False, tag_field='type', tag='conversation.item.delete'):
     item_id: str
     event_id: Annotated[str, Meta(max_length=512)] | UnsetType = UNSET
 
 
-class GaConversationItemDeletedConversationItemDeleted(Struct, tag_field='type', tag='conversation.item.deleted'):
+class GaConversationItemDeletedConversationItemDeleted(Struct, gc=False, tag_field='type', tag='conversation.item.deleted'):
     event_id: str
     item_id: str
 
 
-class GaConversationItemDoneConversationItemDone(Struct, kw_only=True, tag_field='type', tag='conversation.item.done'):
+class GaConversationItemDoneConversationItemDone(Struct, kw_only=True, gc=False, tag_field='type', tag='conversation.item.done'):
     event_id: str
-    item: Any
+    item: ObjectsItemMessage | ObjectsItemFunctionCall | ObjectsItemFunctionCallOutput | ObjectsItemMcpCall | ObjectsItemMcpListTools | ObjectsItemMcpApprovalRequest | ObjectsItemMcpApprovalResponse
     previous_item_id: str | None | UnsetType = UNSET
 
-    def __post_init__(self) -> None:
-        if not _c307(self.item):  # a dispatch branch that is more than an object's properties
-            raise ValueError('item')
 
-
-class GaConversationItemInputAudioTranscriptionCompletedConversationItemInputAudioTranscriptionCompletedLanguagesItem(Struct):
+class GaConversationItemInputAudioTranscriptionCompletedConversationItemInputAudioTranscriptionCompletedLanguagesItem(Struct, gc=False):
     code: str
 
 
-class GaConversationItemInputAudioTranscriptionCompletedConversationItemInputAudioTranscriptionCompleted(Struct, kw_only=True, tag_field='type', tag='conversation.item.input_audio_transcription.completed'):
+class GaConversationItemInputAudioTranscriptionCompletedConversationItemInputAudioTranscriptionCompleted(Struct, kw_only=True, gc=False, tag_field='type', tag='conversation.item.input_audio_transcription.completed'):
     content_index: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     event_id: str
     item_id: str
@@ -3379,7 +3438,7 @@ class GaConversationItemInputAudioTranscriptionCompletedConversationItemInputAud
     logprobs: list[CommonLogprob] | None | UnsetType = UNSET
 
 
-class GaConversationItemInputAudioTranscriptionDeltaConversationItemInputAudioTranscriptionDelta(Struct, kw_only=True, tag_field='type', tag='conversation.item.input_audio_transcription.delta'):
+class GaConversationItemInputAudioTranscriptionDeltaConversationItemInputAudioTranscriptionDelta(Struct, kw_only=True, gc=False, tag_field='type', tag='conversation.item.input_audio_transcription.delta'):
     event_id: str
     item_id: str
     content_index: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)] | UnsetType = UNSET
@@ -3388,21 +3447,21 @@ class GaConversationItemInputAudioTranscriptionDeltaConversationItemInputAudioTr
     obfuscation: str | None | UnsetType = UNSET
 
 
-class GaConversationItemInputAudioTranscriptionFailedConversationItemInputAudioTranscriptionFailedError(Struct):
+class GaConversationItemInputAudioTranscriptionFailedConversationItemInputAudioTranscriptionFailedError(Struct, gc=False):
     code: str | None | UnsetType = UNSET
     message: str | None | UnsetType = UNSET
     param: str | None | UnsetType = UNSET
     type_: str | None | UnsetType = field(default=UNSET, name='type')
 
 
-class GaConversationItemInputAudioTranscriptionFailedConversationItemInputAudioTranscriptionFailed(Struct, tag_field='type', tag='conversation.item.input_audio_transcription.failed'):
+class GaConversationItemInputAudioTranscriptionFailedConversationItemInputAudioTranscriptionFailed(Struct, gc=False, tag_field='type', tag='conversation.item.input_audio_transcription.failed'):
     content_index: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     error: GaConversationItemInputAudioTranscriptionFailedConversationItemInputAudioTranscriptionFailedError
     event_id: str
     item_id: str
 
 
-class GaConversationItemInputAudioTranscriptionSegmentConversationItemInputAudioTranscriptionSegment(Struct, tag_field='type', tag='conversation.item.input_audio_transcription.segment'):
+class GaConversationItemInputAudioTranscriptionSegmentConversationItemInputAudioTranscriptionSegment(Struct, gc=False, tag_field='type', tag='conversation.item.input_audio_transcription.segment'):
     content_index: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     end: Annotated[float, Meta(ge=0)]
     event_id: str
@@ -3413,154 +3472,150 @@ class GaConversationItemInputAudioTranscriptionSegmentConversationItemInputAudio
     text: str
 
 
-class GaConversationItemRetrieveConversationItemRetrieve(Struct, kw_only=True, tag_field='type', tag='conversation.item.retrieve'):
+class GaConversationItemRetrieveConversationItemRetrieve(Struct, kw_only=True, gc=False, tag_field='type', tag='conversation.item.retrieve'):
     item_id: str
     event_id: Annotated[str, Meta(max_length=512)] | UnsetType = UNSET
 
 
-class GaConversationItemRetrievedConversationItemRetrieved(Struct, tag_field='type', tag='conversation.item.retrieved'):
+class GaConversationItemRetrievedConversationItemRetrieved(Struct, gc=False, tag_field='type', tag='conversation.item.retrieved'):
     event_id: str
-    item: Any
-
-    def __post_init__(self) -> None:
-        if not _c308(self.item):  # a dispatch branch that is more than an object's properties
-            raise ValueError('item')
+    item: ObjectsItemMessage | ObjectsItemFunctionCall | ObjectsItemFunctionCallOutput | ObjectsItemMcpCall | ObjectsItemMcpListTools | ObjectsItemMcpApprovalRequest | ObjectsItemMcpApprovalResponse
 
 
-class GaConversationItemTruncateConversationItemTruncate(Struct, kw_only=True, tag_field='type', tag='conversation.item.truncate'):
+class GaConversationItemTruncateConversationItemTruncate(Struct, kw_only=True, gc=False, tag_field='type', tag='conversation.item.truncate'):
     audio_end_ms: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     content_index: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     item_id: str
     event_id: Annotated[str, Meta(max_length=512)] | UnsetType = UNSET
 
 
-class GaConversationItemTruncatedConversationItemTruncated(Struct, tag_field='type', tag='conversation.item.truncated'):
+class GaConversationItemTruncatedConversationItemTruncated(Struct, gc=False, tag_field='type', tag='conversation.item.truncated'):
     audio_end_ms: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     content_index: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     event_id: str
     item_id: str
 
 
-class GaErrorError(Struct, tag_field='type', tag='error'):
+class GaErrorError(Struct, gc=False, tag_field='type', tag='error'):
     error: CommonError
     event_id: str
 
 
-class GaInputAudioBufferAppendInputAudioBufferAppend(Struct, kw_only=True, tag_field='type', tag='input_audio_buffer.append'):
+class GaInputAudioBufferAppendInputAudioBufferAppend(Struct, kw_only=True, gc=False, tag_field='type', tag='input_audio_buffer.append'):
     audio: str
     event_id: Annotated[str, Meta(max_length=512)] | UnsetType = UNSET
 
 
-class GaInputAudioBufferClearInputAudioBufferClear(Struct, tag_field='type', tag='input_audio_buffer.clear'):
+class GaInputAudioBufferClearInputAudioBufferClear(Struct, gc=False, tag_field='type', tag='input_audio_buffer.clear'):
     event_id: Annotated[str, Meta(max_length=512)] | UnsetType = UNSET
 
 
-class GaInputAudioBufferClearedInputAudioBufferCleared(Struct, tag_field='type', tag='input_audio_buffer.cleared'):
+class GaInputAudioBufferClearedInputAudioBufferCleared(Struct, gc=False, tag_field='type', tag='input_audio_buffer.cleared'):
     event_id: str
 
 
-class GaInputAudioBufferCommitInputAudioBufferCommit(Struct, tag_field='type', tag='input_audio_buffer.commit'):
+class GaInputAudioBufferCommitInputAudioBufferCommit(Struct, gc=False, tag_field='type', tag='input_audio_buffer.commit'):
     event_id: Annotated[str, Meta(max_length=512)] | UnsetType = UNSET
 
 
-class GaInputAudioBufferCommittedInputAudioBufferCommitted(Struct, kw_only=True, tag_field='type', tag='input_audio_buffer.committed'):
+class GaInputAudioBufferCommittedInputAudioBufferCommitted(Struct, kw_only=True, gc=False, tag_field='type', tag='input_audio_buffer.committed'):
     event_id: str
     item_id: str
     previous_item_id: str | None | UnsetType = UNSET
 
 
-class GaInputAudioBufferDtmfEventReceivedInputAudioBufferDtmfEventReceived(Struct, kw_only=True, tag_field='type', tag='input_audio_buffer.dtmf_event_received'):
+class GaInputAudioBufferDtmfEventReceivedInputAudioBufferDtmfEventReceived(Struct, kw_only=True, gc=False, tag_field='type', tag='input_audio_buffer.dtmf_event_received'):
     event: str
     received_at: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     event_id: str | UnsetType = UNSET
 
 
-class GaInputAudioBufferSpeechStartedInputAudioBufferSpeechStarted(Struct, tag_field='type', tag='input_audio_buffer.speech_started'):
+class GaInputAudioBufferSpeechStartedInputAudioBufferSpeechStarted(Struct, gc=False, tag_field='type', tag='input_audio_buffer.speech_started'):
     audio_start_ms: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     event_id: str
     item_id: str
 
 
-class GaInputAudioBufferSpeechStoppedInputAudioBufferSpeechStopped(Struct, tag_field='type', tag='input_audio_buffer.speech_stopped'):
+class GaInputAudioBufferSpeechStoppedInputAudioBufferSpeechStopped(Struct, gc=False, tag_field='type', tag='input_audio_buffer.speech_stopped'):
     audio_end_ms: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     event_id: str
     item_id: str
 
 
-class GaInputAudioBufferTimeoutTriggeredInputAudioBufferTimeoutTriggered(Struct, tag_field='type', tag='input_audio_buffer.timeout_triggered'):
+class GaInputAudioBufferTimeoutTriggeredInputAudioBufferTimeoutTriggered(Struct, gc=False, tag_field='type', tag='input_audio_buffer.timeout_triggered'):
     audio_end_ms: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     audio_start_ms: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     event_id: str
     item_id: str
 
 
-class GaMcpListToolsCompletedMcpListToolsCompleted(Struct, tag_field='type', tag='mcp_list_tools.completed'):
+class GaMcpListToolsCompletedMcpListToolsCompleted(Struct, gc=False, tag_field='type', tag='mcp_list_tools.completed'):
     event_id: str
     item_id: str
 
 
-class GaMcpListToolsFailedMcpListToolsFailed(Struct, tag_field='type', tag='mcp_list_tools.failed'):
+class GaMcpListToolsFailedMcpListToolsFailed(Struct, gc=False, tag_field='type', tag='mcp_list_tools.failed'):
     event_id: str
     item_id: str
 
 
-class GaMcpListToolsInProgressMcpListToolsInProgress(Struct, tag_field='type', tag='mcp_list_tools.in_progress'):
+class GaMcpListToolsInProgressMcpListToolsInProgress(Struct, gc=False, tag_field='type', tag='mcp_list_tools.in_progress'):
     event_id: str
     item_id: str
 
 
-class GaOutputAudioBufferAudioClearedOutputAudioBufferAudioCleared(Struct, tag_field='type', tag='output_audio_buffer.audio_cleared'):
+class GaOutputAudioBufferAudioClearedOutputAudioBufferAudioCleared(Struct, gc=False, tag_field='type', tag='output_audio_buffer.audio_cleared'):
     event_id: str | UnsetType = UNSET
     response_id: str | UnsetType = UNSET
 
 
-class GaOutputAudioBufferAudioStartedOutputAudioBufferAudioStarted(Struct, tag_field='type', tag='output_audio_buffer.audio_started'):
+class GaOutputAudioBufferAudioStartedOutputAudioBufferAudioStarted(Struct, gc=False, tag_field='type', tag='output_audio_buffer.audio_started'):
     event_id: str | UnsetType = UNSET
     response_id: str | UnsetType = UNSET
 
 
-class GaOutputAudioBufferAudioStoppedOutputAudioBufferAudioStopped(Struct, tag_field='type', tag='output_audio_buffer.audio_stopped'):
+class GaOutputAudioBufferAudioStoppedOutputAudioBufferAudioStopped(Struct, gc=False, tag_field='type', tag='output_audio_buffer.audio_stopped'):
     event_id: str | UnsetType = UNSET
     response_id: str | UnsetType = UNSET
 
 
-class GaOutputAudioBufferClearOutputAudioBufferClear(Struct, tag_field='type', tag='output_audio_buffer.clear'):
+class GaOutputAudioBufferClearOutputAudioBufferClear(Struct, gc=False, tag_field='type', tag='output_audio_buffer.clear'):
     event_id: Annotated[str, Meta(max_length=512)] | UnsetType = UNSET
 
 
-class GaOutputAudioBufferClearedOutputAudioBufferCleared(Struct, tag_field='type', tag='output_audio_buffer.cleared'):
+class GaOutputAudioBufferClearedOutputAudioBufferCleared(Struct, gc=False, tag_field='type', tag='output_audio_buffer.cleared'):
     event_id: str
     response_id: str
 
 
-class GaOutputAudioBufferStartedOutputAudioBufferStarted(Struct, tag_field='type', tag='output_audio_buffer.started'):
+class GaOutputAudioBufferStartedOutputAudioBufferStarted(Struct, gc=False, tag_field='type', tag='output_audio_buffer.started'):
     event_id: str
     response_id: str
 
 
-class GaOutputAudioBufferStoppedOutputAudioBufferStopped(Struct, tag_field='type', tag='output_audio_buffer.stopped'):
+class GaOutputAudioBufferStoppedOutputAudioBufferStopped(Struct, gc=False, tag_field='type', tag='output_audio_buffer.stopped'):
     event_id: str
     response_id: str
 
 
-class GaRateLimitsUpdatedRateLimitsUpdated(Struct, tag_field='type', tag='rate_limits.updated'):
+class GaRateLimitsUpdatedRateLimitsUpdated(Struct, gc=False, tag_field='type', tag='rate_limits.updated'):
     event_id: str
     rate_limits: list[CommonRateLimit]
 
 
-class GaResponseCancelResponseCancel(Struct, tag_field='type', tag='response.cancel'):
+class GaResponseCancelResponseCancel(Struct, gc=False, tag_field='type', tag='response.cancel'):
     event_id: Annotated[str, Meta(max_length=512)] | UnsetType = UNSET
     response_id: str | UnsetType = UNSET
 
 
-class GaResponseContentPartAddedResponseContentPartAddedPart(Struct, kw_only=True):
+class GaResponseContentPartAddedResponseContentPartAddedPart(Struct, kw_only=True, gc=False):
     type_: Literal['text', 'audio'] = field(name='type')
     audio: str | UnsetType = UNSET
     text: str | UnsetType = UNSET
     transcript: str | UnsetType = UNSET
 
 
-class GaResponseContentPartAddedResponseContentPartAdded(Struct, tag_field='type', tag='response.content_part.added'):
+class GaResponseContentPartAddedResponseContentPartAdded(Struct, gc=False, tag_field='type', tag='response.content_part.added'):
     content_index: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     event_id: str
     item_id: str
@@ -3569,14 +3624,14 @@ class GaResponseContentPartAddedResponseContentPartAdded(Struct, tag_field='type
     response_id: str
 
 
-class GaResponseContentPartDoneResponseContentPartDonePart(Struct, kw_only=True):
+class GaResponseContentPartDoneResponseContentPartDonePart(Struct, kw_only=True, gc=False):
     type_: Literal['text', 'audio'] = field(name='type')
     audio: str | UnsetType = UNSET
     text: str | UnsetType = UNSET
     transcript: str | UnsetType = UNSET
 
 
-class GaResponseContentPartDoneResponseContentPartDone(Struct, tag_field='type', tag='response.content_part.done'):
+class GaResponseContentPartDoneResponseContentPartDone(Struct, gc=False, tag_field='type', tag='response.content_part.done'):
     content_index: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     event_id: str
     item_id: str
@@ -3585,49 +3640,49 @@ class GaResponseContentPartDoneResponseContentPartDone(Struct, tag_field='type',
     response_id: str
 
 
-class ObjectsVoice(Struct):
+class ObjectsVoice(Struct, gc=False):
     id: str
 
 
-class ObjectsResponseCreateParams2AudioOutput(Struct):
+class ObjectsResponseCreateParams2AudioOutput(Struct, gc=False):
     format: Any = UNSET
     voice: str | ObjectsVoice | UnsetType = UNSET
 
     def __post_init__(self) -> None:
-        if self.format is not UNSET and not _c309(self.format):  # `if` on more than a JSON type
+        if self.format is not UNSET and not _c305(self.format):  # `if` on more than a JSON type
             raise ValueError('format')
 
 
-class ObjectsResponseCreateParams2Audio(Struct):
+class ObjectsResponseCreateParams2Audio(Struct, gc=False):
     output: ObjectsResponseCreateParams2AudioOutput | UnsetType = UNSET
 
 
-class ObjectsPrompt(Struct, kw_only=True):
+class ObjectsPrompt(Struct, kw_only=True, gc=False):
     id: str
     variables: dict[str, Any] | None | UnsetType = UNSET
     version: str | None | UnsetType = UNSET
 
 
-class ObjectsResponseCreateParams2Reasoning(Struct):
+class ObjectsResponseCreateParams2Reasoning(Struct, gc=False):
     effort: Literal['minimal', 'low', 'medium', 'high', 'xhigh'] | UnsetType = UNSET
 
 
-class ObjectsToolChoiceFunction(Struct, tag_field='type', tag='function'):
+class ObjectsToolChoiceFunction(Struct, gc=False, tag_field='type', tag='function'):
     name: str
 
 
-class ObjectsToolChoiceMcp(Struct, kw_only=True, tag_field='type', tag='mcp'):
+class ObjectsToolChoiceMcp(Struct, kw_only=True, gc=False, tag_field='type', tag='mcp'):
     server_label: str
     name: str | None | UnsetType = UNSET
 
 
-class ObjectsToolFunction(Struct, kw_only=True, tag_field='type', tag='function'):
+class ObjectsToolFunction(Struct, kw_only=True, gc=False, tag_field='type', tag='function'):
     name: str
     description: str | UnsetType = UNSET
     parameters: dict[str, Any] | UnsetType = UNSET
 
 
-class ObjectsToolMcp(Struct, kw_only=True, tag_field='type', tag='mcp'):
+class ObjectsToolMcp(Struct, kw_only=True, gc=False, tag_field='type', tag='mcp'):
     server_label: str
     allowed_tools: list[str] | dict[str, Any] | None | UnsetType = UNSET
     authorization: str | UnsetType = UNSET
@@ -3639,7 +3694,7 @@ class ObjectsToolMcp(Struct, kw_only=True, tag_field='type', tag='mcp'):
     server_url: str | UnsetType = UNSET
 
 
-class ObjectsResponseCreateParams2(Struct):
+class ObjectsResponseCreateParams2(Struct, gc=False):
     audio: ObjectsResponseCreateParams2Audio | UnsetType = UNSET
     conversation: str | UnsetType = UNSET
     input: Any = UNSET
@@ -3654,57 +3709,53 @@ class ObjectsResponseCreateParams2(Struct):
     tools: list[ObjectsToolFunction | ObjectsToolMcp] | UnsetType = UNSET
 
     def __post_init__(self) -> None:
-        if self.input is not UNSET and not _c317(self.input):  # `if` on more than a JSON type
+        if self.input is not UNSET and not _c313(self.input):  # `if` on more than a JSON type
             raise ValueError('input')
 
 
-class GaResponseCreateResponseCreate(Struct, tag_field='type', tag='response.create'):
+class GaResponseCreateResponseCreate(Struct, gc=False, tag_field='type', tag='response.create'):
     event_id: Annotated[str, Meta(max_length=512)] | UnsetType = UNSET
     response: ObjectsResponseCreateParams2 | UnsetType = UNSET
 
 
-class ObjectsResponse2AudioOutput(Struct):
+class ObjectsResponse2AudioOutput(Struct, gc=False):
     format: Any = UNSET
     voice: str | ObjectsVoice | UnsetType = UNSET
 
     def __post_init__(self) -> None:
-        if self.format is not UNSET and not _c326(self.format):  # `if` on more than a JSON type
+        if self.format is not UNSET and not _c320(self.format):  # `if` on more than a JSON type
             raise ValueError('format')
 
 
-class ObjectsResponse2Audio(Struct):
+class ObjectsResponse2Audio(Struct, gc=False):
     output: ObjectsResponse2AudioOutput | UnsetType = UNSET
 
 
-class ObjectsResponse2(Struct, kw_only=True):
+class ObjectsResponse2(Struct, kw_only=True, gc=False):
     conversation_id: str | None
     id: str
     max_output_tokens: Annotated[int, Meta(ge=1, le=4096)] | Annotated[float, Meta(ge=1, le=4096, multiple_of=1)] | Literal['inf']
     metadata: Annotated[dict[Annotated[str, Meta(max_length=64)], Annotated[str, Meta(max_length=512)]], Meta(max_length=16)] | None
     object: Literal['realtime.response']
-    output: Any
+    output: list[ObjectsItemMessage | ObjectsItemFunctionCall | ObjectsItemFunctionCallOutput | ObjectsItemMcpCall | ObjectsItemMcpListTools | ObjectsItemMcpApprovalRequest | ObjectsItemMcpApprovalResponse]
     output_modalities: list[Literal['text', 'audio']]
     status: Literal['completed', 'cancelled', 'failed', 'incomplete', 'in_progress']
     status_details: CommonStatusDetails | None
     usage: CommonUsage | None
     audio: ObjectsResponse2Audio | UnsetType = UNSET
 
-    def __post_init__(self) -> None:
-        if not _c324(self.output):  # a dispatch branch that is more than an object's properties
-            raise ValueError('output')
 
-
-class GaResponseCreatedResponseCreated(Struct, tag_field='type', tag='response.created'):
+class GaResponseCreatedResponseCreated(Struct, gc=False, tag_field='type', tag='response.created'):
     event_id: str
     response: ObjectsResponse2
 
 
-class GaResponseDoneResponseDone(Struct, tag_field='type', tag='response.done'):
+class GaResponseDoneResponseDone(Struct, gc=False, tag_field='type', tag='response.done'):
     event_id: str
     response: ObjectsResponse2
 
 
-class GaResponseFunctionCallArgumentsDeltaResponseFunctionCallArgumentsDelta(Struct, kw_only=True, tag_field='type', tag='response.function_call_arguments.delta'):
+class GaResponseFunctionCallArgumentsDeltaResponseFunctionCallArgumentsDelta(Struct, kw_only=True, gc=False, tag_field='type', tag='response.function_call_arguments.delta'):
     call_id: str
     delta: str
     event_id: str
@@ -3714,7 +3765,7 @@ class GaResponseFunctionCallArgumentsDeltaResponseFunctionCallArgumentsDelta(Str
     obfuscation: str | None | UnsetType = UNSET
 
 
-class GaResponseFunctionCallArgumentsDoneResponseFunctionCallArgumentsDone(Struct, tag_field='type', tag='response.function_call_arguments.done'):
+class GaResponseFunctionCallArgumentsDoneResponseFunctionCallArgumentsDone(Struct, gc=False, tag_field='type', tag='response.function_call_arguments.done'):
     arguments: str
     call_id: str
     event_id: str
@@ -3724,25 +3775,25 @@ class GaResponseFunctionCallArgumentsDoneResponseFunctionCallArgumentsDone(Struc
     response_id: str
 
 
-class GaResponseMcpCallCompletedResponseMcpCallCompleted(Struct, tag_field='type', tag='response.mcp_call.completed'):
+class GaResponseMcpCallCompletedResponseMcpCallCompleted(Struct, gc=False, tag_field='type', tag='response.mcp_call.completed'):
     event_id: str
     item_id: str
     output_index: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
 
 
-class GaResponseMcpCallFailedResponseMcpCallFailed(Struct, tag_field='type', tag='response.mcp_call.failed'):
+class GaResponseMcpCallFailedResponseMcpCallFailed(Struct, gc=False, tag_field='type', tag='response.mcp_call.failed'):
     event_id: str
     item_id: str
     output_index: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
 
 
-class GaResponseMcpCallInProgressResponseMcpCallInProgress(Struct, tag_field='type', tag='response.mcp_call.in_progress'):
+class GaResponseMcpCallInProgressResponseMcpCallInProgress(Struct, gc=False, tag_field='type', tag='response.mcp_call.in_progress'):
     event_id: str
     item_id: str
     output_index: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
 
 
-class GaResponseMcpCallArgumentsDeltaResponseMcpCallArgumentsDelta(Struct, kw_only=True, tag_field='type', tag='response.mcp_call_arguments.delta'):
+class GaResponseMcpCallArgumentsDeltaResponseMcpCallArgumentsDelta(Struct, kw_only=True, gc=False, tag_field='type', tag='response.mcp_call_arguments.delta'):
     delta: str
     event_id: str
     item_id: str
@@ -3751,7 +3802,7 @@ class GaResponseMcpCallArgumentsDeltaResponseMcpCallArgumentsDelta(Struct, kw_on
     obfuscation: str | None | UnsetType = UNSET
 
 
-class GaResponseMcpCallArgumentsDoneResponseMcpCallArgumentsDone(Struct, tag_field='type', tag='response.mcp_call_arguments.done'):
+class GaResponseMcpCallArgumentsDoneResponseMcpCallArgumentsDone(Struct, gc=False, tag_field='type', tag='response.mcp_call_arguments.done'):
     arguments: str
     event_id: str
     item_id: str
@@ -3759,7 +3810,7 @@ class GaResponseMcpCallArgumentsDoneResponseMcpCallArgumentsDone(Struct, tag_fie
     response_id: str
 
 
-class GaResponseOutputAudioDeltaResponseOutputAudioDelta(Struct, kw_only=True, tag_field='type', tag='response.output_audio.delta'):
+class GaResponseOutputAudioDeltaResponseOutputAudioDelta(Struct, kw_only=True, gc=False, tag_field='type', tag='response.output_audio.delta'):
     content_index: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     delta: str
     event_id: str
@@ -3769,7 +3820,7 @@ class GaResponseOutputAudioDeltaResponseOutputAudioDelta(Struct, kw_only=True, t
     obfuscation: str | None | UnsetType = UNSET
 
 
-class GaResponseOutputAudioDoneResponseOutputAudioDone(Struct, tag_field='type', tag='response.output_audio.done'):
+class GaResponseOutputAudioDoneResponseOutputAudioDone(Struct, gc=False, tag_field='type', tag='response.output_audio.done'):
     content_index: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     event_id: str
     item_id: str
@@ -3777,7 +3828,7 @@ class GaResponseOutputAudioDoneResponseOutputAudioDone(Struct, tag_field='type',
     response_id: str
 
 
-class GaResponseOutputAudioTranscriptDeltaResponseOutputAudioTranscriptDelta(Struct, kw_only=True, tag_field='type', tag='response.output_audio_transcript.delta'):
+class GaResponseOutputAudioTranscriptDeltaResponseOutputAudioTranscriptDelta(Struct, kw_only=True, gc=False, tag_field='type', tag='response.output_audio_transcript.delta'):
     content_index: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     delta: str
     event_id: str
@@ -3787,7 +3838,7 @@ class GaResponseOutputAudioTranscriptDeltaResponseOutputAudioTranscriptDelta(Str
     obfuscation: str | None | UnsetType = UNSET
 
 
-class GaResponseOutputAudioTranscriptDoneResponseOutputAudioTranscriptDone(Struct, tag_field='type', tag='response.output_audio_transcript.done'):
+class GaResponseOutputAudioTranscriptDoneResponseOutputAudioTranscriptDone(Struct, gc=False, tag_field='type', tag='response.output_audio_transcript.done'):
     content_index: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     event_id: str
     item_id: str
@@ -3796,29 +3847,21 @@ class GaResponseOutputAudioTranscriptDoneResponseOutputAudioTranscriptDone(Struc
     transcript: str
 
 
-class GaResponseOutputItemAddedResponseOutputItemAdded(Struct, tag_field='type', tag='response.output_item.added'):
+class GaResponseOutputItemAddedResponseOutputItemAdded(Struct, gc=False, tag_field='type', tag='response.output_item.added'):
     event_id: str
-    item: Any
+    item: ObjectsItemMessage | ObjectsItemFunctionCall | ObjectsItemFunctionCallOutput | ObjectsItemMcpCall | ObjectsItemMcpListTools | ObjectsItemMcpApprovalRequest | ObjectsItemMcpApprovalResponse
     output_index: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     response_id: str
 
-    def __post_init__(self) -> None:
-        if not _c327(self.item):  # a dispatch branch that is more than an object's properties
-            raise ValueError('item')
 
-
-class GaResponseOutputItemDoneResponseOutputItemDone(Struct, tag_field='type', tag='response.output_item.done'):
+class GaResponseOutputItemDoneResponseOutputItemDone(Struct, gc=False, tag_field='type', tag='response.output_item.done'):
     event_id: str
-    item: Any
+    item: ObjectsItemMessage | ObjectsItemFunctionCall | ObjectsItemFunctionCallOutput | ObjectsItemMcpCall | ObjectsItemMcpListTools | ObjectsItemMcpApprovalRequest | ObjectsItemMcpApprovalResponse
     output_index: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     response_id: str
 
-    def __post_init__(self) -> None:
-        if not _c328(self.item):  # a dispatch branch that is more than an object's properties
-            raise ValueError('item')
 
-
-class GaResponseOutputTextDeltaResponseOutputTextDelta(Struct, kw_only=True, tag_field='type', tag='response.output_text.delta'):
+class GaResponseOutputTextDeltaResponseOutputTextDelta(Struct, kw_only=True, gc=False, tag_field='type', tag='response.output_text.delta'):
     content_index: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     delta: str
     event_id: str
@@ -3828,7 +3871,7 @@ class GaResponseOutputTextDeltaResponseOutputTextDelta(Struct, kw_only=True, tag
     obfuscation: str | None | UnsetType = UNSET
 
 
-class GaResponseOutputTextDoneResponseOutputTextDone(Struct, tag_field='type', tag='response.output_text.done'):
+class GaResponseOutputTextDoneResponseOutputTextDone(Struct, gc=False, tag_field='type', tag='response.output_text.done'):
     content_index: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0, multiple_of=1)]
     event_id: str
     item_id: str
@@ -3837,40 +3880,47 @@ class GaResponseOutputTextDoneResponseOutputTextDone(Struct, tag_field='type', t
     text: str
 
 
-class GaSessionCreatedSessionCreated(Struct, tag_field='type', tag='session.created'):
+class GaSessionCreatedSessionCreated(Struct, gc=False, tag_field='type', tag='session.created'):
     event_id: str
     session: Any
 
     def __post_init__(self) -> None:
-        if not _c329(self.session):  # $ref beside other keywords
+        if not _c321(self.session):  # $ref beside other keywords
             raise ValueError('session')
 
 
-class GaSessionUpdateSessionUpdate(Struct, kw_only=True, tag_field='type', tag='session.update'):
+class GaSessionUpdateSessionUpdate(Struct, kw_only=True, gc=False, tag_field='type', tag='session.update'):
     session: Any
     event_id: Annotated[str, Meta(max_length=512)] | UnsetType = UNSET
 
     def __post_init__(self) -> None:
-        if not _c438(self.session):  # property object constrained by both the object and its branch
+        if not _c430(self.session):  # property object constrained by both the object and its branch
             raise ValueError('session')
 
 
-class GaSessionUpdatedSessionUpdated(Struct, tag_field='type', tag='session.updated'):
+class GaSessionUpdatedSessionUpdated(Struct, gc=False, tag_field='type', tag='session.updated'):
     event_id: str
     session: Any
 
     def __post_init__(self) -> None:
-        if not _c439(self.session):  # $ref beside other keywords
+        if not _c431(self.session):  # $ref beside other keywords
             raise ValueError('session')
 
 
-class ObjectsTranscription(Struct):
+class ObjectsTranscription(Struct, gc=False):
     delay: Literal['minimal', 'low', 'medium', 'high', 'xhigh'] | UnsetType = UNSET
     keywords: list[str] | UnsetType = UNSET
     language: str | UnsetType = UNSET
     languages: Annotated[list[str], Meta(min_length=1)] | UnsetType = UNSET
     model: str | UnsetType = UNSET
     prompt: str | UnsetType = UNSET
+
+
+_OBJECTSITEMMESSAGE_ROLE: dict[str, frozenset[type]] = {
+    'system': frozenset({ObjectsItemSystemPartInputText}),
+    'user': frozenset({ObjectsItemSystemPartInputText, ObjectsItemUserPartInputAudio, ObjectsItemUserPartInputImage}),
+    'assistant': frozenset({ObjectsItemAssistantPartOutputText, ObjectsItemAssistantPartOutputAudio, ObjectsItemAssistantPartText, ObjectsItemAssistantPartAudio}),
+}
 
 
 EVENTS: dict[str, dict[str, type[Struct]]] = {
@@ -4118,16 +4168,16 @@ SCHEMAS: dict[str, Any] = {  # a msgspec type, or a check function for the whole
     'https://rtcheck.dev/schemas/ga/events/session.created.json': GaSessionCreatedSessionCreated,
     'https://rtcheck.dev/schemas/ga/events/session.update.json': GaSessionUpdateSessionUpdate,
     'https://rtcheck.dev/schemas/ga/events/session.updated.json': GaSessionUpdatedSessionUpdated,
-    'https://rtcheck.dev/schemas/ga/objects/audio_format.json': _c310,
-    'https://rtcheck.dev/schemas/ga/objects/item.json': _c198,
+    'https://rtcheck.dev/schemas/ga/objects/audio_format.json': _c306,
+    'https://rtcheck.dev/schemas/ga/objects/item.json': ObjectsItemMessage | ObjectsItemFunctionCall | ObjectsItemFunctionCallOutput | ObjectsItemMcpCall | ObjectsItemMcpListTools | ObjectsItemMcpApprovalRequest | ObjectsItemMcpApprovalResponse,
     'https://rtcheck.dev/schemas/ga/objects/prompt.json': ObjectsPrompt | None,
     'https://rtcheck.dev/schemas/ga/objects/response.json': ObjectsResponse2,
     'https://rtcheck.dev/schemas/ga/objects/response_create_params.json': ObjectsResponseCreateParams2,
-    'https://rtcheck.dev/schemas/ga/objects/session.json': _c330,
+    'https://rtcheck.dev/schemas/ga/objects/session.json': _c322,
     'https://rtcheck.dev/schemas/ga/objects/tool.json': ObjectsToolFunction | ObjectsToolMcp,
     'https://rtcheck.dev/schemas/ga/objects/tool_choice.json': Literal['none', 'auto', 'required'] | ObjectsToolChoiceFunction | ObjectsToolChoiceMcp,
     'https://rtcheck.dev/schemas/ga/objects/transcription.json': ObjectsTranscription,
-    'https://rtcheck.dev/schemas/ga/objects/turn_detection.json': _c358,
+    'https://rtcheck.dev/schemas/ga/objects/turn_detection.json': _c350,
     'https://rtcheck.dev/schemas/ga/objects/voice.json': str | ObjectsVoice,
 }
 
@@ -4169,37 +4219,37 @@ POST_CHECKED: dict[str, dict[str, list[str]]] = {
     },
     'ga': {
         'conversation.item.added': [
-            "GaConversationItemAddedConversationItemAdded.item: a dispatch branch that is more than an object's properties",
+            'ObjectsItemMcpCall.error: `if` on more than a JSON type',
         ],
         'conversation.item.create': [
             'GaConversationItemCreateConversationItemCreate.item: $ref beside other keywords',
         ],
         'conversation.item.created': [
-            "GaConversationItemCreatedConversationItemCreated.item: a dispatch branch that is more than an object's properties",
+            'ObjectsItemMcpCall.error: `if` on more than a JSON type',
         ],
         'conversation.item.done': [
-            "GaConversationItemDoneConversationItemDone.item: a dispatch branch that is more than an object's properties",
+            'ObjectsItemMcpCall.error: `if` on more than a JSON type',
         ],
         'conversation.item.retrieved': [
-            "GaConversationItemRetrievedConversationItemRetrieved.item: a dispatch branch that is more than an object's properties",
+            'ObjectsItemMcpCall.error: `if` on more than a JSON type',
         ],
         'response.create': [
             'ObjectsResponseCreateParams2.input: `if` on more than a JSON type',
             'ObjectsResponseCreateParams2AudioOutput.format: `if` on more than a JSON type',
         ],
         'response.created': [
-            "ObjectsResponse2.output: a dispatch branch that is more than an object's properties",
+            'ObjectsItemMcpCall.error: `if` on more than a JSON type',
             'ObjectsResponse2AudioOutput.format: `if` on more than a JSON type',
         ],
         'response.done': [
-            "ObjectsResponse2.output: a dispatch branch that is more than an object's properties",
+            'ObjectsItemMcpCall.error: `if` on more than a JSON type',
             'ObjectsResponse2AudioOutput.format: `if` on more than a JSON type',
         ],
         'response.output_item.added': [
-            "GaResponseOutputItemAddedResponseOutputItemAdded.item: a dispatch branch that is more than an object's properties",
+            'ObjectsItemMcpCall.error: `if` on more than a JSON type',
         ],
         'response.output_item.done': [
-            "GaResponseOutputItemDoneResponseOutputItemDone.item: a dispatch branch that is more than an object's properties",
+            'ObjectsItemMcpCall.error: `if` on more than a JSON type',
         ],
         'session.created': [
             'GaSessionCreatedSessionCreated.session: $ref beside other keywords',
