@@ -17,215 +17,213 @@ from msgspec import UNSET, Meta, Struct, UnsetType, field
 __all__ = ['EVENTS', 'POST_CHECKED', 'SCHEMAS']
 
 
-def _c2(x: Any) -> bool:
-    if not (isinstance(x, str)): return False
-    return True
-
-
-def _c3(x: Any) -> bool:
-    if not x == 'realtime.item': return False
-    return True
-
-
-def _c4(x: Any) -> bool:
-    if not (x == 'message' or x == 'function_call' or x == 'function_call_output'): return False
-    return True
-
-
 def _c5(x: Any) -> bool:
-    if not (x == 'completed' or x == 'incomplete' or x == 'in_progress'): return False
+    if not (((not isinstance(x, dict) or ('text' in x))) if ((not isinstance(x, dict) or ('type' in x and ('type' not in x or (x['type'] == 'input_text' or x['type'] == 'text'))))) else (True)): return False
     return True
 
 
 def _c6(x: Any) -> bool:
-    if not (x == 'user' or x == 'assistant' or x == 'system'): return False
+    if not (((not isinstance(x, dict) or ('id' in x))) if ((not isinstance(x, dict) or ('type' in x and ('type' not in x or x['type'] == 'item_reference')))) else (True)): return False
     return True
 
 
-def _c10(x: Any) -> bool:
-    if not (isinstance(x, str)): return False
-    return True
-
-
-def _c11(x: Any) -> bool:
-    if not (isinstance(x, str)): return False
-    return True
-
-
-def _c12(x: Any) -> bool:
-    if not (isinstance(x, str) or x is None): return False
-    return True
-
-
-def _c15(x: Any) -> bool:
-    if not (x == 'input_text' or x == 'text'): return False
-    return True
-
-
-def _c14(x: Any) -> bool:
+def _c4(x: Any) -> bool:
+    if not ((isinstance(x, dict))): return False
     if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c15(x['type']): return False
+        if not ('type' in x): return False
+        if 'type' in x and not (isinstance(x['type'], str)): return False
+        if 'text' in x and not (isinstance(x['text'], str)): return False
+        if 'audio' in x and not (isinstance(x['audio'], str)): return False
+        if 'transcript' in x and not (isinstance(x['transcript'], str) or x['transcript'] is None): return False
+        if 'id' in x and not (isinstance(x['id'], str)): return False
+    if not _c5(x): return False
+    if not _c6(x): return False
     return True
 
 
-def _c16(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'text' not in x: return False
+def _c3(x: Any) -> bool:
+    if not _c4(x): return False
     return True
 
 
-def _c17(x: Any) -> bool:
-    return True
-
-
-def _c13(x: Any) -> bool:
-    if not (_c16(x) if _c14(x) else _c17(x)): return False
-    return True
-
-
-def _c20(x: Any) -> bool:
-    if not x == 'item_reference': return False
-    return True
-
-
-def _c19(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c20(x['type']): return False
-    return True
-
-
-def _c21(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'id' not in x: return False
-    return True
-
-
-def _c18(x: Any) -> bool:
-    if not (_c21(x) if _c19(x) else _c17(x)): return False
-    return True
-
-
-def _c9(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c10(x['type']): return False
-        if 'text' in x and not _c10(x['text']): return False
-        if 'audio' in x and not _c11(x['audio']): return False
-        if 'transcript' in x and not _c12(x['transcript']): return False
-        if 'id' in x and not _c10(x['id']): return False
-    if not _c13(x): return False
-    if not _c18(x): return False
-    return True
-
-
-def _c8(x: Any) -> bool:
-    if not _c9(x): return False
+def _c2(x: Any) -> bool:
+    if not ((isinstance(x, list))): return False
+    if isinstance(x, list) and not all(_c3(v) for v in x): return False
     return True
 
 
 def _c7(x: Any) -> bool:
-    if not (isinstance(x, list)): return False
-    if isinstance(x, list) and not all(map(_c8, x)): return False
+    if not (((not isinstance(x, dict) or ('role' in x and 'content' in x))) if ((not isinstance(x, dict) or ('type' in x and ('type' not in x or x['type'] == 'message')))) else (True)): return False
+    return True
+
+
+def _c10(x: Any) -> bool:
+    if isinstance(x, list) and not all((not isinstance(v, dict) or (('type' not in v or (v['type'] == 'input_text' or v['type'] == 'input_audio' or v['type'] == 'item_reference' or v['type'] == 'text' or v['type'] == 'audio')))) for v in x): return False
+    return True
+
+
+def _c9(x: Any) -> bool:
+    if isinstance(x, dict):
+        if 'content' in x and not _c10(x['content']): return False
+    return True
+
+
+def _c8(x: Any) -> bool:
+    if not ((_c9(x)) if ((not isinstance(x, dict) or ('type' in x and ('type' not in x or (x['type'] == 'function_call' or x['type'] == 'function_call_output'))))) else (True)): return False
+    return True
+
+
+def _c13(x: Any) -> bool:
+    if isinstance(x, list) and not all((not isinstance(v, dict) or (('type' not in v or (v['type'] == 'input_text')))) for v in x): return False
+    return True
+
+
+def _c12(x: Any) -> bool:
+    if isinstance(x, dict):
+        if 'content' in x and not _c13(x['content']): return False
+    return True
+
+
+def _c11(x: Any) -> bool:
+    if not ((_c12(x)) if ((not isinstance(x, dict) or ('type' in x and 'role' in x and ('type' not in x or x['type'] == 'message') and ('role' not in x or x['role'] == 'system')))) else (True)): return False
+    return True
+
+
+def _c16(x: Any) -> bool:
+    if isinstance(x, list) and not all((not isinstance(v, dict) or (('type' not in v or (v['type'] == 'input_text' or v['type'] == 'input_audio')))) for v in x): return False
+    return True
+
+
+def _c15(x: Any) -> bool:
+    if isinstance(x, dict):
+        if 'content' in x and not _c16(x['content']): return False
+    return True
+
+
+def _c14(x: Any) -> bool:
+    if not ((_c15(x)) if ((not isinstance(x, dict) or ('type' in x and 'role' in x and ('type' not in x or x['type'] == 'message') and ('role' not in x or x['role'] == 'user')))) else (True)): return False
+    return True
+
+
+def _c19(x: Any) -> bool:
+    if isinstance(x, list) and not all((not isinstance(v, dict) or (('type' not in v or (v['type'] == 'text' or v['type'] == 'audio')))) for v in x): return False
+    return True
+
+
+def _c18(x: Any) -> bool:
+    if isinstance(x, dict):
+        if 'content' in x and not _c19(x['content']): return False
+    return True
+
+
+def _c17(x: Any) -> bool:
+    if not ((_c18(x)) if ((not isinstance(x, dict) or ('type' in x and 'role' in x and ('type' not in x or x['type'] == 'message') and ('role' not in x or x['role'] == 'assistant')))) else (True)): return False
+    return True
+
+
+def _c20(x: Any) -> bool:
+    if not (((not isinstance(x, dict) or ('name' in x and 'arguments' in x))) if ((not isinstance(x, dict) or ('type' in x and ('type' not in x or x['type'] == 'function_call')))) else (True)): return False
+    return True
+
+
+def _c21(x: Any) -> bool:
+    if not (((not isinstance(x, dict) or ('call_id' in x and 'output' in x))) if ((not isinstance(x, dict) or ('type' in x and ('type' not in x or x['type'] == 'function_call_output')))) else (True)): return False
+    return True
+
+
+def _c1(x: Any) -> bool:
+    if not ((isinstance(x, dict))): return False
+    if isinstance(x, dict):
+        if not ('type' in x): return False
+        if 'id' in x and not (isinstance(x['id'], str)): return False
+        if 'object' in x and not x['object'] == 'realtime.item': return False
+        if 'type' in x and not (x['type'] == 'message' or x['type'] == 'function_call' or x['type'] == 'function_call_output'): return False
+        if 'status' in x and not (x['status'] == 'completed' or x['status'] == 'incomplete' or x['status'] == 'in_progress'): return False
+        if 'role' in x and not (x['role'] == 'user' or x['role'] == 'assistant' or x['role'] == 'system'): return False
+        if 'content' in x and not _c2(x['content']): return False
+        if 'call_id' in x and not (isinstance(x['call_id'], str)): return False
+        if 'name' in x and not (isinstance(x['name'], str)): return False
+        if 'arguments' in x and not (isinstance(x['arguments'], str)): return False
+        if 'output' in x and not (isinstance(x['output'], str)): return False
+    if not _c7(x): return False
+    if not _c8(x): return False
+    if not _c11(x): return False
+    if not _c14(x): return False
+    if not _c17(x): return False
+    if not _c20(x): return False
+    if not _c21(x): return False
     return True
 
 
 def _c24(x: Any) -> bool:
-    if not x == 'message': return False
+    if isinstance(x, list) and not all((not isinstance(v, dict) or (('type' not in v or v['type'] == 'text'))) for v in x): return False
     return True
 
 
 def _c23(x: Any) -> bool:
     if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c24(x['type']): return False
-    return True
-
-
-def _c25(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'role' not in x: return False
-        if 'content' not in x: return False
-    return True
-
-
-def _c26(x: Any) -> bool:
+        if 'content' in x and not _c24(x['content']): return False
     return True
 
 
 def _c22(x: Any) -> bool:
-    if not (_c25(x) if _c23(x) else _c26(x)): return False
+    if not ((_c23(x)) if ((not isinstance(x, dict) or ('type' in x and 'role' in x and ('type' not in x or x['type'] == 'message') and ('role' not in x or x['role'] == 'assistant')))) else (True)): return False
     return True
 
 
-def _c29(x: Any) -> bool:
-    if not (x == 'function_call' or x == 'function_call_output'): return False
-    return True
-
-
-def _c28(x: Any) -> bool:
+def _c0(x: Any) -> bool:
+    if not _c1(x): return False
     if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c29(x['type']): return False
+        if 'id' in x and not ((isinstance(x['id'], str)) and (not isinstance(x['id'], str) or len(x['id']) <= 32)): return False
+        if 'call_id' in x and not ((isinstance(x['call_id'], str)) and (not isinstance(x['call_id'], str) or len(x['call_id']) <= 32)): return False
+    if not _c22(x): return False
     return True
 
 
-def _c33(x: Any) -> bool:
-    if not (x == 'input_text' or x == 'input_audio' or x == 'item_reference' or x == 'text' or x == 'audio'): return False
+def _c25(x: Any) -> bool:
+    if not _c1(x): return False
     return True
 
 
-def _c32(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' in x and not _c33(x['type']): return False
+def _c26(x: Any) -> bool:
+    if not _c1(x): return False
     return True
 
 
 def _c31(x: Any) -> bool:
-    if isinstance(x, list) and not all(map(_c32, x)): return False
+    if not _c4(x): return False
     return True
 
 
 def _c30(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'content' in x and not _c31(x['content']): return False
+    if not ((isinstance(x, list))): return False
+    if isinstance(x, list) and not all(_c31(v) for v in x): return False
     return True
 
 
-def _c27(x: Any) -> bool:
-    if not (_c30(x) if _c28(x) else _c26(x)): return False
-    return True
-
-
-def _c36(x: Any) -> bool:
-    if not x == 'system': return False
+def _c32(x: Any) -> bool:
+    if not (((not isinstance(x, dict) or ('role' in x and 'content' in x))) if ((not isinstance(x, dict) or ('type' in x and ('type' not in x or x['type'] == 'message')))) else (True)): return False
     return True
 
 
 def _c35(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'role' not in x: return False
-        if 'type' in x and not _c24(x['type']): return False
-        if 'role' in x and not _c36(x['role']): return False
+    if isinstance(x, list) and not all((not isinstance(v, dict) or (('type' not in v or (v['type'] == 'input_text' or v['type'] == 'item_reference')))) for v in x): return False
     return True
 
 
-def _c40(x: Any) -> bool:
-    if not (x == 'input_text'): return False
+def _c34(x: Any) -> bool:
+    if isinstance(x, dict):
+        if 'content' in x and not _c35(x['content']): return False
     return True
 
 
-def _c39(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' in x and not _c40(x['type']): return False
+def _c33(x: Any) -> bool:
+    if not ((_c34(x)) if ((not isinstance(x, dict) or ('type' in x and 'role' in x and ('type' not in x or x['type'] == 'message') and ('role' not in x or x['role'] == 'system')))) else (True)): return False
     return True
 
 
 def _c38(x: Any) -> bool:
-    if isinstance(x, list) and not all(map(_c39, x)): return False
+    if isinstance(x, list) and not all((not isinstance(v, dict) or (('type' not in v or (v['type'] == 'input_text' or v['type'] == 'input_audio' or v['type'] == 'item_reference')))) for v in x): return False
     return True
 
 
@@ -235,2487 +233,810 @@ def _c37(x: Any) -> bool:
     return True
 
 
-def _c34(x: Any) -> bool:
-    if not (_c37(x) if _c35(x) else _c26(x)): return False
-    return True
-
-
-def _c43(x: Any) -> bool:
-    if not x == 'user': return False
-    return True
-
-
-def _c42(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'role' not in x: return False
-        if 'type' in x and not _c24(x['type']): return False
-        if 'role' in x and not _c43(x['role']): return False
-    return True
-
-
-def _c47(x: Any) -> bool:
-    if not (x == 'input_text' or x == 'input_audio'): return False
-    return True
-
-
-def _c46(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' in x and not _c47(x['type']): return False
-    return True
-
-
-def _c45(x: Any) -> bool:
-    if isinstance(x, list) and not all(map(_c46, x)): return False
-    return True
-
-
-def _c44(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'content' in x and not _c45(x['content']): return False
+def _c36(x: Any) -> bool:
+    if not ((_c37(x)) if ((not isinstance(x, dict) or ('type' in x and 'role' in x and ('type' not in x or x['type'] == 'message') and ('role' not in x or x['role'] == 'user')))) else (True)): return False
     return True
 
 
 def _c41(x: Any) -> bool:
-    if not (_c44(x) if _c42(x) else _c26(x)): return False
+    if isinstance(x, list) and not all((not isinstance(v, dict) or (('type' not in v or (v['type'] == 'text' or v['type'] == 'audio' or v['type'] == 'item_reference')))) for v in x): return False
     return True
 
 
-def _c50(x: Any) -> bool:
-    if not x == 'assistant': return False
-    return True
-
-
-def _c49(x: Any) -> bool:
+def _c40(x: Any) -> bool:
     if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'role' not in x: return False
-        if 'type' in x and not _c24(x['type']): return False
-        if 'role' in x and not _c50(x['role']): return False
+        if 'content' in x and not _c41(x['content']): return False
     return True
 
 
-def _c54(x: Any) -> bool:
-    if not (x == 'text' or x == 'audio'): return False
+def _c39(x: Any) -> bool:
+    if not ((_c40(x)) if ((not isinstance(x, dict) or ('type' in x and 'role' in x and ('type' not in x or x['type'] == 'message') and ('role' not in x or x['role'] == 'assistant')))) else (True)): return False
     return True
 
 
-def _c53(x: Any) -> bool:
+def _c42(x: Any) -> bool:
+    if not (((not isinstance(x, dict) or ('name' in x and 'arguments' in x))) if ((not isinstance(x, dict) or ('type' in x and ('type' not in x or x['type'] == 'function_call')))) else (True)): return False
+    return True
+
+
+def _c43(x: Any) -> bool:
+    if not (((not isinstance(x, dict) or ('call_id' in x and 'output' in x))) if ((not isinstance(x, dict) or ('type' in x and ('type' not in x or x['type'] == 'function_call_output')))) else (True)): return False
+    return True
+
+
+def _c44(x: Any) -> bool:
+    if not (((not isinstance(x, dict) or ('id' in x))) if ((not isinstance(x, dict) or ('type' in x and ('type' not in x or x['type'] == 'item_reference')))) else (True)): return False
+    return True
+
+
+def _c29(x: Any) -> bool:
+    if not ((isinstance(x, dict))): return False
     if isinstance(x, dict):
-        if 'type' in x and not _c54(x['type']): return False
+        if not ('type' in x): return False
+        if 'id' in x and not (isinstance(x['id'], str)): return False
+        if 'object' in x and not x['object'] == 'realtime.item': return False
+        if 'type' in x and not (x['type'] == 'message' or x['type'] == 'function_call' or x['type'] == 'function_call_output' or x['type'] == 'item_reference'): return False
+        if 'status' in x and not (x['status'] == 'completed' or x['status'] == 'incomplete' or x['status'] == 'in_progress'): return False
+        if 'role' in x and not (x['role'] == 'user' or x['role'] == 'assistant' or x['role'] == 'system'): return False
+        if 'content' in x and not _c30(x['content']): return False
+        if 'call_id' in x and not (isinstance(x['call_id'], str)): return False
+        if 'name' in x and not (isinstance(x['name'], str)): return False
+        if 'arguments' in x and not (isinstance(x['arguments'], str)): return False
+        if 'output' in x and not (isinstance(x['output'], str)): return False
+    if not _c32(x): return False
+    if not _c33(x): return False
+    if not _c36(x): return False
+    if not _c39(x): return False
+    if not _c42(x): return False
+    if not _c43(x): return False
+    if not _c44(x): return False
     return True
 
 
-def _c52(x: Any) -> bool:
-    if isinstance(x, list) and not all(map(_c53, x)): return False
+def _c28(x: Any) -> bool:
+    if not _c29(x): return False
     return True
 
 
-def _c51(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'content' in x and not _c52(x['content']): return False
+def _c27(x: Any) -> bool:
+    if not ((isinstance(x, list))): return False
+    if isinstance(x, list) and not all(_c28(v) for v in x): return False
+    return True
+
+
+def _c46(x: Any) -> bool:
+    if not _c1(x): return False
+    return True
+
+
+def _c45(x: Any) -> bool:
+    if not ((isinstance(x, list))): return False
+    if isinstance(x, list) and not all(_c46(v) for v in x): return False
+    return True
+
+
+def _c47(x: Any) -> bool:
+    if not _c1(x): return False
     return True
 
 
 def _c48(x: Any) -> bool:
-    if not (_c51(x) if _c49(x) else _c26(x)): return False
+    if not _c1(x): return False
     return True
 
 
-def _c57(x: Any) -> bool:
-    if not x == 'function_call': return False
+def _c52(x: Any) -> bool:
+    if not ((isinstance(x, list))): return False
+    if isinstance(x, list) and not all((v == 'text' or v == 'audio') for v in x): return False
+    return True
+
+
+def _c54(x: Any) -> bool:
+    if not ((isinstance(x, dict)) and (not isinstance(x, dict) or (('type' not in x or (x['type'] == 'server_vad' or x['type'] == 'semantic_vad')) and ('eagerness' not in x or (x['eagerness'] == 'low' or x['eagerness'] == 'medium' or x['eagerness'] == 'high' or x['eagerness'] == 'auto')) and ('threshold' not in x or (((isinstance(x['threshold'], (int, float)) and not isinstance(x['threshold'], bool))) and (not (isinstance(x['threshold'], (int, float)) and not isinstance(x['threshold'], bool)) or not x['threshold'] < 0) and (not (isinstance(x['threshold'], (int, float)) and not isinstance(x['threshold'], bool)) or not x['threshold'] > 1))) and ('prefix_padding_ms' not in x or ((((isinstance(x['prefix_padding_ms'], int) and not isinstance(x['prefix_padding_ms'], bool)) or (isinstance(x['prefix_padding_ms'], float) and x['prefix_padding_ms'].is_integer()))) and (not (isinstance(x['prefix_padding_ms'], (int, float)) and not isinstance(x['prefix_padding_ms'], bool)) or not x['prefix_padding_ms'] < 0))) and ('silence_duration_ms' not in x or ((((isinstance(x['silence_duration_ms'], int) and not isinstance(x['silence_duration_ms'], bool)) or (isinstance(x['silence_duration_ms'], float) and x['silence_duration_ms'].is_integer()))) and (not (isinstance(x['silence_duration_ms'], (int, float)) and not isinstance(x['silence_duration_ms'], bool)) or not x['silence_duration_ms'] < 0))) and ('create_response' not in x or ((x['create_response'] is True or x['create_response'] is False))) and ('interrupt_response' not in x or ((x['interrupt_response'] is True or x['interrupt_response'] is False)))))): return False
+    return True
+
+
+def _c53(x: Any) -> bool:
+    if not ((isinstance(x, dict) or x is None)): return False
+    if not ((_c54(x)) if ((isinstance(x, dict))) else (True)): return False
     return True
 
 
 def _c56(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c57(x['type']): return False
-    return True
-
-
-def _c58(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'name' not in x: return False
-        if 'arguments' not in x: return False
+    if not ((isinstance(x, dict)) and (not isinstance(x, dict) or ('type' in x and 'name' in x and ('type' not in x or x['type'] == 'function') and ('name' not in x or (isinstance(x['name'], str))) and ('description' not in x or (isinstance(x['description'], str))) and ('parameters' not in x or (isinstance(x['parameters'], dict)))))): return False
     return True
 
 
 def _c55(x: Any) -> bool:
-    if not (_c58(x) if _c56(x) else _c26(x)): return False
+    if not ((isinstance(x, list))): return False
+    if isinstance(x, list) and not all(_c56(v) for v in x): return False
     return True
 
 
-def _c61(x: Any) -> bool:
-    if not x == 'function_call_output': return False
+def _c58(x: Any) -> bool:
+    if not ((isinstance(x, str) or isinstance(x, dict))): return False
+    if not (((not isinstance(x, dict) or ('type' in x and ('type' not in x or x['type'] == 'function') and ('name' not in x or (isinstance(x['name'], str)))))) if ((isinstance(x, dict))) else (True)): return False
     return True
 
 
-def _c60(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c61(x['type']): return False
-    return True
-
-
-def _c62(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'call_id' not in x: return False
-        if 'output' not in x: return False
+def _c57(x: Any) -> bool:
+    if not _c58(x): return False
     return True
 
 
 def _c59(x: Any) -> bool:
-    if not (_c62(x) if _c60(x) else _c26(x)): return False
+    if not ((((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer())) or isinstance(x, str))): return False
+    if not ((((not (isinstance(x, (int, float)) and not isinstance(x, bool)) or not x < 1) and (not (isinstance(x, (int, float)) and not isinstance(x, bool)) or not x > 4096))) if ((((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer())))) else (x == 'inf')): return False
     return True
 
 
-def _c1(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
+def _c60(x: Any) -> bool:
+    if not ((isinstance(x, list) or x is None)): return False
+    if isinstance(x, list) and not all((isinstance(v, str)) for v in x): return False
+    return True
+
+
+def _c51(x: Any) -> bool:
+    if not ((isinstance(x, dict))): return False
     if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'id' in x and not _c2(x['id']): return False
-        if 'object' in x and not _c3(x['object']): return False
-        if 'type' in x and not _c4(x['type']): return False
-        if 'status' in x and not _c5(x['status']): return False
-        if 'role' in x and not _c6(x['role']): return False
-        if 'content' in x and not _c7(x['content']): return False
-        if 'call_id' in x and not _c2(x['call_id']): return False
-        if 'name' in x and not _c2(x['name']): return False
-        if 'arguments' in x and not _c2(x['arguments']): return False
-        if 'output' in x and not _c2(x['output']): return False
-    if not _c22(x): return False
-    if not _c27(x): return False
-    if not _c34(x): return False
-    if not _c41(x): return False
-    if not _c48(x): return False
-    if not _c55(x): return False
-    if not _c59(x): return False
+        if 'modalities' in x and not _c52(x['modalities']): return False
+        if 'model' in x and not (isinstance(x['model'], str)): return False
+        if 'instructions' in x and not (isinstance(x['instructions'], str)): return False
+        if 'voice' in x and not (x['voice'] == 'alloy' or x['voice'] == 'ash' or x['voice'] == 'ballad' or x['voice'] == 'coral' or x['voice'] == 'echo' or x['voice'] == 'fable' or x['voice'] == 'onyx' or x['voice'] == 'nova' or x['voice'] == 'sage' or x['voice'] == 'shimmer' or x['voice'] == 'verse' or x['voice'] == 'marin' or x['voice'] == 'cedar'): return False
+        if 'input_audio_format' in x and not (x['input_audio_format'] == 'pcm16' or x['input_audio_format'] == 'g711_ulaw' or x['input_audio_format'] == 'g711_alaw'): return False
+        if 'output_audio_format' in x and not (x['output_audio_format'] == 'pcm16' or x['output_audio_format'] == 'g711_ulaw' or x['output_audio_format'] == 'g711_alaw'): return False
+        if 'input_audio_transcription' in x and not ((isinstance(x['input_audio_transcription'], dict) or x['input_audio_transcription'] is None) and (not isinstance(x['input_audio_transcription'], dict) or (('model' not in x['input_audio_transcription'] or (isinstance(x['input_audio_transcription']['model'], str))) and ('language' not in x['input_audio_transcription'] or (isinstance(x['input_audio_transcription']['language'], str) or x['input_audio_transcription']['language'] is None)) and ('prompt' not in x['input_audio_transcription'] or (isinstance(x['input_audio_transcription']['prompt'], str) or x['input_audio_transcription']['prompt'] is None))))): return False
+        if 'turn_detection' in x and not _c53(x['turn_detection']): return False
+        if 'input_audio_noise_reduction' in x and not ((isinstance(x['input_audio_noise_reduction'], dict) or x['input_audio_noise_reduction'] is None) and (not isinstance(x['input_audio_noise_reduction'], dict) or (('type' not in x['input_audio_noise_reduction'] or (x['input_audio_noise_reduction']['type'] == 'near_field' or x['input_audio_noise_reduction']['type'] == 'far_field'))))): return False
+        if 'tools' in x and not _c55(x['tools']): return False
+        if 'tool_choice' in x and not _c57(x['tool_choice']): return False
+        if 'temperature' in x and not (((isinstance(x['temperature'], (int, float)) and not isinstance(x['temperature'], bool))) and (not (isinstance(x['temperature'], (int, float)) and not isinstance(x['temperature'], bool)) or not x['temperature'] < 0.6) and (not (isinstance(x['temperature'], (int, float)) and not isinstance(x['temperature'], bool)) or not x['temperature'] > 1.2)): return False
+        if 'max_response_output_tokens' in x and not _c59(x['max_response_output_tokens']): return False
+        if 'speed' in x and not (((isinstance(x['speed'], (int, float)) and not isinstance(x['speed'], bool))) and (not (isinstance(x['speed'], (int, float)) and not isinstance(x['speed'], bool)) or not x['speed'] < 0.25) and (not (isinstance(x['speed'], (int, float)) and not isinstance(x['speed'], bool)) or not x['speed'] > 1.5)): return False
+        if 'include' in x and not _c60(x['include']): return False
     return True
 
 
-def _c63(x: Any) -> bool:
-    if not (isinstance(x, str)): return False
-    if isinstance(x, str) and len(x) > 32: return False
+def _c50(x: Any) -> bool:
+    if not _c51(x): return False
+    if isinstance(x, dict):
+        if not ('id' in x and 'object' in x): return False
+        if 'id' in x and not (isinstance(x['id'], str)): return False
+        if 'object' in x and not x['object'] == 'realtime.session': return False
+        if 'expires_at' in x and not (((isinstance(x['expires_at'], int) and not isinstance(x['expires_at'], bool)) or (isinstance(x['expires_at'], float) and x['expires_at'].is_integer()))): return False
+        if 'client_secret' in x and not ((isinstance(x['client_secret'], dict) or x['client_secret'] is None) and (not isinstance(x['client_secret'], dict) or (('value' not in x['client_secret'] or (isinstance(x['client_secret']['value'], str))) and ('expires_at' not in x['client_secret'] or (((isinstance(x['client_secret']['expires_at'], int) and not isinstance(x['client_secret']['expires_at'], bool)) or (isinstance(x['client_secret']['expires_at'], float) and x['client_secret']['expires_at'].is_integer()))))))): return False
+        if 'custom_voice_id' in x and not (isinstance(x['custom_voice_id'], str) or x['custom_voice_id'] is None): return False
     return True
 
 
-def _c66(x: Any) -> bool:
-    if not x == 'message': return False
+def _c49(x: Any) -> bool:
+    if not _c50(x): return False
     return True
 
 
-def _c67(x: Any) -> bool:
-    if not x == 'assistant': return False
+def _c61(x: Any) -> bool:
+    if not _c50(x): return False
     return True
 
 
 def _c65(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'role' not in x: return False
-        if 'type' in x and not _c66(x['type']): return False
-        if 'role' in x and not _c67(x['role']): return False
+    if not ((isinstance(x, list))): return False
+    if isinstance(x, list) and not all((v == 'text' or v == 'audio') for v in x): return False
     return True
 
 
-def _c71(x: Any) -> bool:
-    if not x == 'text': return False
+def _c67(x: Any) -> bool:
+    if not ((isinstance(x, dict)) and (not isinstance(x, dict) or (('type' not in x or (x['type'] == 'server_vad' or x['type'] == 'semantic_vad')) and ('eagerness' not in x or (x['eagerness'] == 'low' or x['eagerness'] == 'medium' or x['eagerness'] == 'high' or x['eagerness'] == 'auto')) and ('threshold' not in x or (((isinstance(x['threshold'], (int, float)) and not isinstance(x['threshold'], bool))) and (not (isinstance(x['threshold'], (int, float)) and not isinstance(x['threshold'], bool)) or not x['threshold'] < 0) and (not (isinstance(x['threshold'], (int, float)) and not isinstance(x['threshold'], bool)) or not x['threshold'] > 1))) and ('prefix_padding_ms' not in x or ((((isinstance(x['prefix_padding_ms'], int) and not isinstance(x['prefix_padding_ms'], bool)) or (isinstance(x['prefix_padding_ms'], float) and x['prefix_padding_ms'].is_integer()))) and (not (isinstance(x['prefix_padding_ms'], (int, float)) and not isinstance(x['prefix_padding_ms'], bool)) or not x['prefix_padding_ms'] < 0))) and ('silence_duration_ms' not in x or ((((isinstance(x['silence_duration_ms'], int) and not isinstance(x['silence_duration_ms'], bool)) or (isinstance(x['silence_duration_ms'], float) and x['silence_duration_ms'].is_integer()))) and (not (isinstance(x['silence_duration_ms'], (int, float)) and not isinstance(x['silence_duration_ms'], bool)) or not x['silence_duration_ms'] < 0))) and ('create_response' not in x or ((x['create_response'] is True or x['create_response'] is False))) and ('interrupt_response' not in x or ((x['interrupt_response'] is True or x['interrupt_response'] is False)))))): return False
     return True
 
 
-def _c70(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' in x and not _c71(x['type']): return False
-    return True
-
-
-def _c69(x: Any) -> bool:
-    if isinstance(x, list) and not all(map(_c70, x)): return False
+def _c66(x: Any) -> bool:
+    if not ((isinstance(x, dict) or x is None)): return False
+    if not ((_c67(x)) if ((isinstance(x, dict))) else (True)): return False
     return True
 
 
 def _c68(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'content' in x and not _c69(x['content']): return False
-    return True
-
-
-def _c72(x: Any) -> bool:
+    if not ((isinstance(x, list) or x is None)): return False
+    if isinstance(x, list) and not all((isinstance(v, str)) for v in x): return False
     return True
 
 
 def _c64(x: Any) -> bool:
-    if not (_c68(x) if _c65(x) else _c72(x)): return False
-    return True
-
-
-def _c0(x: Any) -> bool:
-    if not _c1(x): return False
+    if not ((isinstance(x, dict))): return False
     if isinstance(x, dict):
-        if 'id' in x and not _c63(x['id']): return False
-        if 'call_id' in x and not _c63(x['call_id']): return False
+        if 'modalities' in x and not _c65(x['modalities']): return False
+        if 'input_audio_format' in x and not (x['input_audio_format'] == 'pcm16' or x['input_audio_format'] == 'g711_ulaw' or x['input_audio_format'] == 'g711_alaw'): return False
+        if 'input_audio_transcription' in x and not ((isinstance(x['input_audio_transcription'], dict) or x['input_audio_transcription'] is None) and (not isinstance(x['input_audio_transcription'], dict) or (('model' not in x['input_audio_transcription'] or (x['input_audio_transcription']['model'] == 'gpt-4o-transcribe' or x['input_audio_transcription']['model'] == 'gpt-4o-mini-transcribe' or x['input_audio_transcription']['model'] == 'whisper-1')) and ('language' not in x['input_audio_transcription'] or (isinstance(x['input_audio_transcription']['language'], str) or x['input_audio_transcription']['language'] is None)) and ('prompt' not in x['input_audio_transcription'] or (isinstance(x['input_audio_transcription']['prompt'], str) or x['input_audio_transcription']['prompt'] is None))))): return False
+        if 'turn_detection' in x and not _c66(x['turn_detection']): return False
+        if 'input_audio_noise_reduction' in x and not ((isinstance(x['input_audio_noise_reduction'], dict) or x['input_audio_noise_reduction'] is None) and (not isinstance(x['input_audio_noise_reduction'], dict) or (('type' not in x['input_audio_noise_reduction'] or (x['input_audio_noise_reduction']['type'] == 'near_field' or x['input_audio_noise_reduction']['type'] == 'far_field'))))): return False
+        if 'include' in x and not _c68(x['include']): return False
+    return True
+
+
+def _c63(x: Any) -> bool:
     if not _c64(x): return False
+    if isinstance(x, dict):
+        if not ('id' in x and 'object' in x): return False
+        if 'id' in x and not (isinstance(x['id'], str)): return False
+        if 'object' in x and not x['object'] == 'realtime.transcription_session': return False
+        if 'expires_at' in x and not (((isinstance(x['expires_at'], int) and not isinstance(x['expires_at'], bool)) or (isinstance(x['expires_at'], float) and x['expires_at'].is_integer()))): return False
+        if 'client_secret' in x and not ((isinstance(x['client_secret'], dict) or x['client_secret'] is None) and (not isinstance(x['client_secret'], dict) or (('value' not in x['client_secret'] or (isinstance(x['client_secret']['value'], str))) and ('expires_at' not in x['client_secret'] or (((isinstance(x['client_secret']['expires_at'], int) and not isinstance(x['client_secret']['expires_at'], bool)) or (isinstance(x['client_secret']['expires_at'], float) and x['client_secret']['expires_at'].is_integer()))))))): return False
     return True
 
 
-def _c73(x: Any) -> bool:
-    if not _c1(x): return False
+def _c62(x: Any) -> bool:
+    if not _c63(x): return False
     return True
 
 
-def _c74(x: Any) -> bool:
-    if not _c1(x): return False
-    return True
-
-
-def _c78(x: Any) -> bool:
-    if not (isinstance(x, str)): return False
+def _c69(x: Any) -> bool:
+    if not ((isinstance(x, dict) or x is None)): return False
+    if isinstance(x, dict):
+        if not ('type' in x and 'message' in x): return False
+        if 'type' in x and not (x['type'] == 'protocol_error' or x['type'] == 'tool_execution_error' or x['type'] == 'http_error'): return False
+        if 'code' in x and not (((isinstance(x['code'], int) and not isinstance(x['code'], bool)) or (isinstance(x['code'], float) and x['code'].is_integer()))): return False
+        if 'message' in x and not (isinstance(x['message'], str)): return False
+    if not (((not isinstance(x, dict) or ('code' in x))) if (((isinstance(x, dict)) and (not isinstance(x, dict) or ('type' in x and ('type' not in x or (x['type'] == 'protocol_error' or x['type'] == 'http_error')))))) else (True)): return False
     return True
 
 
 def _c79(x: Any) -> bool:
-    if not x == 'realtime.item': return False
+    if not ((((isinstance(x, dict)) and (not isinstance(x, dict) or ('text' in x and ('text' not in x or (isinstance(x['text'], str))))))) if ((not isinstance(x, dict) or ('type' in x and ('type' not in x or x['type'] == 'input_text')))) else (True)): return False
     return True
 
 
-def _c80(x: Any) -> bool:
-    if not (x == 'message' or x == 'function_call' or x == 'function_call_output' or x == 'item_reference'): return False
+def _c78(x: Any) -> bool:
+    if not ((isinstance(x, dict))): return False
+    if isinstance(x, dict):
+        if not ('type' in x): return False
+        if 'type' in x and not (x['type'] == 'input_text'): return False
+    if not _c79(x): return False
     return True
 
 
-def _c81(x: Any) -> bool:
-    if not (x == 'completed' or x == 'incomplete' or x == 'in_progress'): return False
+def _c77(x: Any) -> bool:
+    if not _c78(x): return False
     return True
 
 
-def _c82(x: Any) -> bool:
-    if not (x == 'user' or x == 'assistant' or x == 'system'): return False
+def _c76(x: Any) -> bool:
+    if isinstance(x, list) and not all(_c77(v) for v in x): return False
+    return True
+
+
+def _c75(x: Any) -> bool:
+    if isinstance(x, dict):
+        if 'content' in x and not _c76(x['content']): return False
+    return True
+
+
+def _c74(x: Any) -> bool:
+    if not ((_c75(x)) if ((not isinstance(x, dict) or ('role' in x and ('role' not in x or x['role'] == 'system')))) else (True)): return False
     return True
 
 
 def _c84(x: Any) -> bool:
-    if not _c9(x): return False
+    if not ((isinstance(x, dict))): return False
+    if isinstance(x, dict):
+        if not ('type' in x): return False
+        if 'type' in x and not (x['type'] == 'input_text' or x['type'] == 'input_audio' or x['type'] == 'input_image'): return False
+    t = x['type']
+    if t == 'input_text':
+        if not ((isinstance(x, dict)) and (not isinstance(x, dict) or ('text' in x and ('text' not in x or (isinstance(x['text'], str)))))): return False
+    elif t == 'input_audio':
+        if not ((isinstance(x, dict)) and (not isinstance(x, dict) or (('audio' not in x or (isinstance(x['audio'], str))) and ('transcript' not in x or (isinstance(x['transcript'], str) or x['transcript'] is None))))): return False
+    elif t == 'input_image':
+        if not ((isinstance(x, dict)) and (not isinstance(x, dict) or (('image_url' not in x or (isinstance(x['image_url'], str))) and ('detail' not in x or (x['detail'] == 'auto' or x['detail'] == 'low' or x['detail'] == 'high'))))): return False
     return True
 
 
 def _c83(x: Any) -> bool:
-    if not (isinstance(x, list)): return False
-    if isinstance(x, list) and not all(map(_c84, x)): return False
+    if not _c84(x): return False
+    return True
+
+
+def _c82(x: Any) -> bool:
+    if isinstance(x, list) and not all(_c83(v) for v in x): return False
+    return True
+
+
+def _c81(x: Any) -> bool:
+    if isinstance(x, dict):
+        if 'content' in x and not _c82(x['content']): return False
+    return True
+
+
+def _c80(x: Any) -> bool:
+    if not ((_c81(x)) if ((not isinstance(x, dict) or ('role' in x and ('role' not in x or x['role'] == 'user')))) else (True)): return False
+    return True
+
+
+def _c89(x: Any) -> bool:
+    if not ((isinstance(x, dict))): return False
+    if isinstance(x, dict):
+        if not ('type' in x): return False
+        if 'type' in x and not (x['type'] == 'output_text' or x['type'] == 'output_audio' or x['type'] == 'text' or x['type'] == 'audio'): return False
+    t = x['type']
+    if t == 'output_text':
+        if not ((isinstance(x, dict)) and (not isinstance(x, dict) or ('text' in x and ('text' not in x or (isinstance(x['text'], str)))))): return False
+    elif t == 'text':
+        if not ((isinstance(x, dict)) and (not isinstance(x, dict) or ('text' in x and ('text' not in x or (isinstance(x['text'], str)))))): return False
+    elif t == 'output_audio':
+        if not ((isinstance(x, dict)) and (not isinstance(x, dict) or (('audio' not in x or (isinstance(x['audio'], str))) and ('transcript' not in x or (isinstance(x['transcript'], str) or x['transcript'] is None))))): return False
+    elif t == 'audio':
+        if not ((isinstance(x, dict)) and (not isinstance(x, dict) or (('audio' not in x or (isinstance(x['audio'], str))) and ('transcript' not in x or (isinstance(x['transcript'], str) or x['transcript'] is None)) and ('format' not in x or (isinstance(x['format'], str)))))): return False
+    return True
+
+
+def _c88(x: Any) -> bool:
+    if not _c89(x): return False
     return True
 
 
 def _c87(x: Any) -> bool:
-    if not x == 'message': return False
+    if isinstance(x, list) and not all(_c88(v) for v in x): return False
     return True
 
 
 def _c86(x: Any) -> bool:
     if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c87(x['type']): return False
-    return True
-
-
-def _c88(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'role' not in x: return False
-        if 'content' not in x: return False
-    return True
-
-
-def _c89(x: Any) -> bool:
+        if 'content' in x and not _c87(x['content']): return False
     return True
 
 
 def _c85(x: Any) -> bool:
-    if not (_c88(x) if _c86(x) else _c89(x)): return False
+    if not ((_c86(x)) if ((not isinstance(x, dict) or ('role' in x and ('role' not in x or x['role'] == 'assistant')))) else (True)): return False
     return True
 
 
-def _c92(x: Any) -> bool:
-    if not x == 'system': return False
-    return True
-
-
-def _c91(x: Any) -> bool:
+def _c73(x: Any) -> bool:
     if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'role' not in x: return False
-        if 'type' in x and not _c87(x['type']): return False
-        if 'role' in x and not _c92(x['role']): return False
+        if not ('role' in x and 'content' in x): return False
+        if 'role' in x and not (x['role'] == 'system' or x['role'] == 'user' or x['role'] == 'assistant'): return False
+        if 'content' in x and not (isinstance(x['content'], list)): return False
+    if not _c74(x): return False
+    if not _c80(x): return False
+    if not _c85(x): return False
     return True
 
 
-def _c96(x: Any) -> bool:
-    if not (x == 'input_text' or x == 'item_reference'): return False
-    return True
-
-
-def _c95(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' in x and not _c96(x['type']): return False
-    return True
-
-
-def _c94(x: Any) -> bool:
-    if isinstance(x, list) and not all(map(_c95, x)): return False
-    return True
-
-
-def _c93(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'content' in x and not _c94(x['content']): return False
+def _c72(x: Any) -> bool:
+    if not _c73(x): return False
     return True
 
 
 def _c90(x: Any) -> bool:
-    if not (_c93(x) if _c91(x) else _c89(x)): return False
+    if not ((isinstance(x, dict)) and (not isinstance(x, dict) or ('name' in x and 'arguments' in x and ('call_id' not in x or (isinstance(x['call_id'], str))) and ('name' not in x or (isinstance(x['name'], str))) and ('arguments' not in x or (isinstance(x['arguments'], str)))))): return False
     return True
 
 
-def _c99(x: Any) -> bool:
-    if not x == 'user': return False
+def _c91(x: Any) -> bool:
+    if not ((isinstance(x, dict)) and (not isinstance(x, dict) or ('call_id' in x and 'output' in x and ('call_id' not in x or (isinstance(x['call_id'], str))) and ('output' not in x or (isinstance(x['output'], str)))))): return False
     return True
 
 
-def _c98(x: Any) -> bool:
+def _c93(x: Any) -> bool:
+    if not ((isinstance(x, dict))): return False
     if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'role' not in x: return False
-        if 'type' in x and not _c87(x['type']): return False
-        if 'role' in x and not _c99(x['role']): return False
+        if not ('id' in x and 'server_label' in x and 'name' in x and 'arguments' in x): return False
+        if 'server_label' in x and not (isinstance(x['server_label'], str)): return False
+        if 'name' in x and not (isinstance(x['name'], str)): return False
+        if 'arguments' in x and not (isinstance(x['arguments'], str)): return False
+        if 'approval_request_id' in x and not (isinstance(x['approval_request_id'], str) or x['approval_request_id'] is None): return False
+        if 'output' in x and not (isinstance(x['output'], str) or x['output'] is None): return False
+        if 'error' in x and not _c69(x['error']): return False
     return True
 
 
-def _c103(x: Any) -> bool:
-    if not (x == 'input_text' or x == 'input_audio' or x == 'item_reference'): return False
+def _c92(x: Any) -> bool:
+    if not _c93(x): return False
     return True
 
 
-def _c102(x: Any) -> bool:
+def _c96(x: Any) -> bool:
+    if not ((isinstance(x, list))): return False
+    if isinstance(x, list) and not all(((isinstance(v, dict)) and (not isinstance(v, dict) or ('name' in v and 'input_schema' in v and ('name' not in v or (isinstance(v['name'], str))) and ('description' not in v or (isinstance(v['description'], str))) and ('input_schema' not in v or (isinstance(v['input_schema'], dict))) and ('annotations' not in v or (isinstance(v['annotations'], dict) or v['annotations'] is None))))) for v in x): return False
+    return True
+
+
+def _c95(x: Any) -> bool:
+    if not ((isinstance(x, dict))): return False
     if isinstance(x, dict):
-        if 'type' in x and not _c103(x['type']): return False
+        if not ('server_label' in x and 'tools' in x): return False
+        if 'server_label' in x and not (isinstance(x['server_label'], str)): return False
+        if 'tools' in x and not _c96(x['tools']): return False
     return True
 
 
-def _c101(x: Any) -> bool:
-    if isinstance(x, list) and not all(map(_c102, x)): return False
-    return True
-
-
-def _c100(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'content' in x and not _c101(x['content']): return False
+def _c94(x: Any) -> bool:
+    if not _c95(x): return False
     return True
 
 
 def _c97(x: Any) -> bool:
-    if not (_c100(x) if _c98(x) else _c89(x)): return False
+    if not ((isinstance(x, dict)) and (not isinstance(x, dict) or ('id' in x and 'server_label' in x and 'name' in x and 'arguments' in x and ('server_label' not in x or (isinstance(x['server_label'], str))) and ('name' not in x or (isinstance(x['name'], str))) and ('arguments' not in x or (isinstance(x['arguments'], str)))))): return False
     return True
 
 
-def _c106(x: Any) -> bool:
-    if not x == 'assistant': return False
+def _c98(x: Any) -> bool:
+    if not ((isinstance(x, dict)) and (not isinstance(x, dict) or ('id' in x and 'approval_request_id' in x and 'approve' in x and ('approval_request_id' not in x or (isinstance(x['approval_request_id'], str))) and ('approve' not in x or ((x['approve'] is True or x['approve'] is False))) and ('reason' not in x or (isinstance(x['reason'], str) or x['reason'] is None))))): return False
     return True
 
 
-def _c105(x: Any) -> bool:
+def _c71(x: Any) -> bool:
+    if not ((isinstance(x, dict))): return False
     if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'role' not in x: return False
-        if 'type' in x and not _c87(x['type']): return False
-        if 'role' in x and not _c106(x['role']): return False
+        if not ('type' in x): return False
+        if 'id' in x and not (isinstance(x['id'], str)): return False
+        if 'object' in x and not x['object'] == 'realtime.item': return False
+        if 'type' in x and not (x['type'] == 'message' or x['type'] == 'function_call' or x['type'] == 'function_call_output' or x['type'] == 'mcp_call' or x['type'] == 'mcp_list_tools' or x['type'] == 'mcp_approval_request' or x['type'] == 'mcp_approval_response'): return False
+        if 'status' in x and not (x['status'] == 'completed' or x['status'] == 'incomplete' or x['status'] == 'in_progress'): return False
+    t = x['type']
+    if t == 'message':
+        if not _c72(x): return False
+    elif t == 'function_call':
+        if not _c90(x): return False
+    elif t == 'function_call_output':
+        if not _c91(x): return False
+    elif t == 'mcp_call':
+        if not _c92(x): return False
+    elif t == 'mcp_list_tools':
+        if not _c94(x): return False
+    elif t == 'mcp_approval_request':
+        if not _c97(x): return False
+    elif t == 'mcp_approval_response':
+        if not _c98(x): return False
     return True
 
 
-def _c110(x: Any) -> bool:
-    if not (x == 'text' or x == 'audio' or x == 'item_reference'): return False
-    return True
-
-
-def _c109(x: Any) -> bool:
+def _c70(x: Any) -> bool:
+    if not _c71(x): return False
     if isinstance(x, dict):
-        if 'type' in x and not _c110(x['type']): return False
+        if 'id' in x and not (not isinstance(x['id'], str) or len(x['id']) <= 32): return False
+        if 'call_id' in x and not (not isinstance(x['call_id'], str) or len(x['call_id']) <= 32): return False
     return True
 
 
-def _c108(x: Any) -> bool:
-    if isinstance(x, list) and not all(map(_c109, x)): return False
-    return True
-
-
-def _c107(x: Any) -> bool:
+def _c100(x: Any) -> bool:
+    if not ((isinstance(x, dict))): return False
     if isinstance(x, dict):
-        if 'content' in x and not _c108(x['content']): return False
+        if not ('type' in x): return False
+        if 'type' in x and not (x['type'] == 'audio/pcm' or x['type'] == 'audio/pcmu' or x['type'] == 'audio/pcma'): return False
+    if not (((not isinstance(x, dict) or (('rate' not in x or ((x['rate'] == 24000 and not isinstance(x['rate'], bool))))))) if ((not isinstance(x, dict) or ('type' in x and ('type' not in x or x['type'] == 'audio/pcm')))) else (True)): return False
+    return True
+
+
+def _c99(x: Any) -> bool:
+    if not _c100(x): return False
+    return True
+
+
+def _c103(x: Any) -> bool:
+    if not _c71(x): return False
+    return True
+
+
+def _c102(x: Any) -> bool:
+    if not ((((isinstance(x, dict)) and (not isinstance(x, dict) or ('id' in x and ('id' not in x or (isinstance(x['id'], str))))))) if ((not isinstance(x, dict) or ('type' in x and ('type' not in x or x['type'] == 'item_reference')))) else (_c103(x))): return False
+    return True
+
+
+def _c101(x: Any) -> bool:
+    if not ((isinstance(x, list))): return False
+    if isinstance(x, list) and not all(_c102(v) for v in x): return False
     return True
 
 
 def _c104(x: Any) -> bool:
-    if not (_c107(x) if _c105(x) else _c89(x)): return False
+    if not _c100(x): return False
     return True
 
 
-def _c113(x: Any) -> bool:
-    if not x == 'function_call': return False
+def _c107(x: Any) -> bool:
+    if not ((isinstance(x, list) or x is None)): return False
+    if isinstance(x, list) and not all((v == 'item.input_audio_transcription.logprobs') for v in x): return False
+    return True
+
+
+def _c109(x: Any) -> bool:
+    if not ((isinstance(x, list))): return False
+    if isinstance(x, list) and not all((v == 'text' or v == 'audio') for v in x): return False
     return True
 
 
 def _c112(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c113(x['type']): return False
-    return True
-
-
-def _c114(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'name' not in x: return False
-        if 'arguments' not in x: return False
-    return True
-
-
-def _c111(x: Any) -> bool:
-    if not (_c114(x) if _c112(x) else _c89(x)): return False
-    return True
-
-
-def _c117(x: Any) -> bool:
-    if not x == 'function_call_output': return False
+    if not _c100(x): return False
     return True
 
 
 def _c116(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c117(x['type']): return False
+    if not ((isinstance(x, list))): return False
+    if isinstance(x, list) and len(x) < 1: return False
+    if isinstance(x, list) and not all((isinstance(v, str)) for v in x): return False
     return True
 
 
-def _c118(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'call_id' not in x: return False
-        if 'output' not in x: return False
+def _c117(x: Any) -> bool:
+    if not ((isinstance(x, list))): return False
+    if isinstance(x, list) and not all((isinstance(v, str)) for v in x): return False
     return True
 
 
 def _c115(x: Any) -> bool:
-    if not (_c118(x) if _c116(x) else _c89(x)): return False
+    if not ((isinstance(x, dict))): return False
+    if isinstance(x, dict):
+        if 'model' in x and not (isinstance(x['model'], str)): return False
+        if 'language' in x and not (isinstance(x['language'], str)): return False
+        if 'languages' in x and not _c116(x['languages']): return False
+        if 'keywords' in x and not _c117(x['keywords']): return False
+        if 'prompt' in x and not (isinstance(x['prompt'], str)): return False
+        if 'delay' in x and not (x['delay'] == 'minimal' or x['delay'] == 'low' or x['delay'] == 'medium' or x['delay'] == 'high' or x['delay'] == 'xhigh'): return False
     return True
 
 
-def _c121(x: Any) -> bool:
-    if not x == 'item_reference': return False
+def _c114(x: Any) -> bool:
+    if not _c115(x): return False
+    return True
+
+
+def _c113(x: Any) -> bool:
+    if not ((isinstance(x, dict) or x is None)): return False
+    if not ((_c114(x)) if ((isinstance(x, dict))) else (True)): return False
     return True
 
 
 def _c120(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c121(x['type']): return False
+    if not (((not isinstance(x, dict) or (('threshold' not in x or (((isinstance(x['threshold'], (int, float)) and not isinstance(x['threshold'], bool))) and (not (isinstance(x['threshold'], (int, float)) and not isinstance(x['threshold'], bool)) or not x['threshold'] < 0) and (not (isinstance(x['threshold'], (int, float)) and not isinstance(x['threshold'], bool)) or not x['threshold'] > 1))) and ('prefix_padding_ms' not in x or ((((isinstance(x['prefix_padding_ms'], int) and not isinstance(x['prefix_padding_ms'], bool)) or (isinstance(x['prefix_padding_ms'], float) and x['prefix_padding_ms'].is_integer()))) and (not (isinstance(x['prefix_padding_ms'], (int, float)) and not isinstance(x['prefix_padding_ms'], bool)) or not x['prefix_padding_ms'] < 0))) and ('silence_duration_ms' not in x or ((((isinstance(x['silence_duration_ms'], int) and not isinstance(x['silence_duration_ms'], bool)) or (isinstance(x['silence_duration_ms'], float) and x['silence_duration_ms'].is_integer()))) and (not (isinstance(x['silence_duration_ms'], (int, float)) and not isinstance(x['silence_duration_ms'], bool)) or not x['silence_duration_ms'] < 0))) and ('idle_timeout_ms' not in x or ((((isinstance(x['idle_timeout_ms'], int) and not isinstance(x['idle_timeout_ms'], bool)) or (isinstance(x['idle_timeout_ms'], float) and x['idle_timeout_ms'].is_integer())) or x['idle_timeout_ms'] is None) and (not (isinstance(x['idle_timeout_ms'], (int, float)) and not isinstance(x['idle_timeout_ms'], bool)) or not x['idle_timeout_ms'] < 5000) and (not (isinstance(x['idle_timeout_ms'], (int, float)) and not isinstance(x['idle_timeout_ms'], bool)) or not x['idle_timeout_ms'] > 30000)))))) if ((not isinstance(x, dict) or ('type' in x and ('type' not in x or x['type'] == 'server_vad')))) else (True)): return False
     return True
 
 
-def _c122(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'id' not in x: return False
+def _c121(x: Any) -> bool:
+    if not (((not isinstance(x, dict) or (('eagerness' not in x or (x['eagerness'] == 'low' or x['eagerness'] == 'medium' or x['eagerness'] == 'high' or x['eagerness'] == 'auto'))))) if ((not isinstance(x, dict) or ('type' in x and ('type' not in x or x['type'] == 'semantic_vad')))) else (True)): return False
     return True
 
 
 def _c119(x: Any) -> bool:
-    if not (_c122(x) if _c120(x) else _c89(x)): return False
+    if not ((isinstance(x, dict) or x is None)): return False
+    if isinstance(x, dict):
+        if not ('type' in x): return False
+        if 'type' in x and not (x['type'] == 'server_vad' or x['type'] == 'semantic_vad'): return False
+        if 'create_response' in x and not ((x['create_response'] is True or x['create_response'] is False)): return False
+        if 'interrupt_response' in x and not ((x['interrupt_response'] is True or x['interrupt_response'] is False)): return False
+    if not _c120(x): return False
+    if not _c121(x): return False
     return True
 
 
-def _c77(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'id' in x and not _c78(x['id']): return False
-        if 'object' in x and not _c79(x['object']): return False
-        if 'type' in x and not _c80(x['type']): return False
-        if 'status' in x and not _c81(x['status']): return False
-        if 'role' in x and not _c82(x['role']): return False
-        if 'content' in x and not _c83(x['content']): return False
-        if 'call_id' in x and not _c78(x['call_id']): return False
-        if 'name' in x and not _c78(x['name']): return False
-        if 'arguments' in x and not _c78(x['arguments']): return False
-        if 'output' in x and not _c78(x['output']): return False
-    if not _c85(x): return False
-    if not _c90(x): return False
-    if not _c97(x): return False
-    if not _c104(x): return False
-    if not _c111(x): return False
-    if not _c115(x): return False
+def _c118(x: Any) -> bool:
     if not _c119(x): return False
     return True
 
 
-def _c76(x: Any) -> bool:
-    if not _c77(x): return False
-    return True
-
-
-def _c75(x: Any) -> bool:
-    if not (isinstance(x, list)): return False
-    if isinstance(x, list) and not all(map(_c76, x)): return False
-    return True
-
-
-def _c124(x: Any) -> bool:
-    if not _c1(x): return False
+def _c111(x: Any) -> bool:
+    if not ((isinstance(x, dict))): return False
+    if isinstance(x, dict):
+        if 'format' in x and not _c112(x['format']): return False
+        if 'transcription' in x and not _c113(x['transcription']): return False
+        if 'noise_reduction' in x and not ((isinstance(x['noise_reduction'], dict) or x['noise_reduction'] is None) and (not isinstance(x['noise_reduction'], dict) or (('type' not in x['noise_reduction'] or (x['noise_reduction']['type'] == 'near_field' or x['noise_reduction']['type'] == 'far_field'))))): return False
+        if 'turn_detection' in x and not _c118(x['turn_detection']): return False
     return True
 
 
 def _c123(x: Any) -> bool:
-    if not (isinstance(x, list)): return False
-    if isinstance(x, list) and not all(map(_c124, x)): return False
+    if not ((isinstance(x, str) or isinstance(x, dict)) and (not isinstance(x, dict) or ('id' in x and ('id' not in x or (isinstance(x['id'], str)))))): return False
     return True
 
 
-def _c125(x: Any) -> bool:
-    if not _c1(x): return False
-    return True
-
-
-def _c126(x: Any) -> bool:
-    if not _c1(x): return False
-    return True
-
-
-def _c131(x: Any) -> bool:
-    if not (x == 'text' or x == 'audio'): return False
-    return True
-
-
-def _c130(x: Any) -> bool:
-    if not (isinstance(x, list)): return False
-    if isinstance(x, list) and not all(map(_c131, x)): return False
-    return True
-
-
-def _c132(x: Any) -> bool:
-    if not (isinstance(x, str)): return False
-    return True
-
-
-def _c133(x: Any) -> bool:
-    if not (isinstance(x, str)): return False
-    return True
-
-
-def _c134(x: Any) -> bool:
-    if not (x == 'alloy' or x == 'ash' or x == 'ballad' or x == 'coral' or x == 'echo' or x == 'fable' or x == 'onyx' or x == 'nova' or x == 'sage' or x == 'shimmer' or x == 'verse' or x == 'marin' or x == 'cedar'): return False
-    return True
-
-
-def _c135(x: Any) -> bool:
-    if not (x == 'pcm16' or x == 'g711_ulaw' or x == 'g711_alaw'): return False
-    return True
-
-
-def _c137(x: Any) -> bool:
-    if not (isinstance(x, str) or x is None): return False
-    return True
-
-
-def _c136(x: Any) -> bool:
-    if not (isinstance(x, dict) or x is None): return False
+def _c122(x: Any) -> bool:
+    if not ((isinstance(x, dict))): return False
     if isinstance(x, dict):
-        if 'model' in x and not _c133(x['model']): return False
-        if 'language' in x and not _c137(x['language']): return False
-        if 'prompt' in x and not _c137(x['prompt']): return False
+        if 'format' in x and not _c112(x['format']): return False
+        if 'voice' in x and not _c123(x['voice']): return False
+        if 'speed' in x and not (((isinstance(x['speed'], (int, float)) and not isinstance(x['speed'], bool))) and (not (isinstance(x['speed'], (int, float)) and not isinstance(x['speed'], bool)) or not x['speed'] < 0.25) and (not (isinstance(x['speed'], (int, float)) and not isinstance(x['speed'], bool)) or not x['speed'] > 1.5)): return False
     return True
 
 
-def _c139(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    return True
-
-
-def _c142(x: Any) -> bool:
-    if not (x == 'server_vad' or x == 'semantic_vad'): return False
-    return True
-
-
-def _c143(x: Any) -> bool:
-    if not (x == 'low' or x == 'medium' or x == 'high' or x == 'auto'): return False
-    return True
-
-
-def _c144(x: Any) -> bool:
-    if not ((isinstance(x, (int, float)) and not isinstance(x, bool))): return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 0: return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x > 1: return False
-    return True
-
-
-def _c145(x: Any) -> bool:
-    if not (((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer()))): return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 0: return False
-    return True
-
-
-def _c146(x: Any) -> bool:
-    if not ((x is True or x is False)): return False
-    return True
-
-
-def _c141(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
+def _c110(x: Any) -> bool:
+    if not ((isinstance(x, dict))): return False
     if isinstance(x, dict):
-        if 'type' in x and not _c142(x['type']): return False
-        if 'eagerness' in x and not _c143(x['eagerness']): return False
-        if 'threshold' in x and not _c144(x['threshold']): return False
-        if 'prefix_padding_ms' in x and not _c145(x['prefix_padding_ms']): return False
-        if 'silence_duration_ms' in x and not _c145(x['silence_duration_ms']): return False
-        if 'create_response' in x and not _c146(x['create_response']): return False
-        if 'interrupt_response' in x and not _c146(x['interrupt_response']): return False
+        if 'input' in x and not _c111(x['input']): return False
+        if 'output' in x and not _c122(x['output']): return False
     return True
 
 
-def _c140(x: Any) -> bool:
-    if not _c141(x): return False
-    return True
-
-
-def _c147(x: Any) -> bool:
-    return True
-
-
-def _c138(x: Any) -> bool:
-    if not (isinstance(x, dict) or x is None): return False
-    if not (_c140(x) if _c139(x) else _c147(x)): return False
-    return True
-
-
-def _c149(x: Any) -> bool:
-    if not (x == 'near_field' or x == 'far_field'): return False
-    return True
-
-
-def _c148(x: Any) -> bool:
-    if not (isinstance(x, dict) or x is None): return False
+def _c124(x: Any) -> bool:
+    if not ((isinstance(x, str) or isinstance(x, dict) or x is None)): return False
     if isinstance(x, dict):
-        if 'type' in x and not _c149(x['type']): return False
-    return True
-
-
-def _c153(x: Any) -> bool:
-    if not x == 'function': return False
-    return True
-
-
-def _c154(x: Any) -> bool:
-    if not (isinstance(x, str)): return False
-    return True
-
-
-def _c155(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    return True
-
-
-def _c152(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'name' not in x: return False
-        if 'type' in x and not _c153(x['type']): return False
-        if 'name' in x and not _c154(x['name']): return False
-        if 'description' in x and not _c154(x['description']): return False
-        if 'parameters' in x and not _c155(x['parameters']): return False
-    return True
-
-
-def _c151(x: Any) -> bool:
-    if not _c152(x): return False
-    return True
-
-
-def _c150(x: Any) -> bool:
-    if not (isinstance(x, list)): return False
-    if isinstance(x, list) and not all(map(_c151, x)): return False
-    return True
-
-
-def _c158(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    return True
-
-
-def _c160(x: Any) -> bool:
-    if not x == 'function': return False
-    return True
-
-
-def _c161(x: Any) -> bool:
-    if not (isinstance(x, str)): return False
-    return True
-
-
-def _c159(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c160(x['type']): return False
-        if 'name' in x and not _c161(x['name']): return False
-    return True
-
-
-def _c162(x: Any) -> bool:
-    return True
-
-
-def _c157(x: Any) -> bool:
-    if not (isinstance(x, str) or isinstance(x, dict)): return False
-    if not (_c159(x) if _c158(x) else _c162(x)): return False
-    return True
-
-
-def _c156(x: Any) -> bool:
-    if not _c157(x): return False
-    return True
-
-
-def _c163(x: Any) -> bool:
-    if not ((isinstance(x, (int, float)) and not isinstance(x, bool))): return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 0.6: return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x > 1.2: return False
-    return True
-
-
-def _c165(x: Any) -> bool:
-    if not (((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer()))): return False
-    return True
-
-
-def _c166(x: Any) -> bool:
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 1: return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x > 4096: return False
-    return True
-
-
-def _c167(x: Any) -> bool:
-    if not x == 'inf': return False
-    return True
-
-
-def _c164(x: Any) -> bool:
-    if not (((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer())) or isinstance(x, str)): return False
-    if not (_c166(x) if _c165(x) else _c167(x)): return False
-    return True
-
-
-def _c168(x: Any) -> bool:
-    if not ((isinstance(x, (int, float)) and not isinstance(x, bool))): return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 0.25: return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x > 1.5: return False
-    return True
-
-
-def _c169(x: Any) -> bool:
-    if not (isinstance(x, list) or x is None): return False
-    if isinstance(x, list) and not all(map(_c133, x)): return False
+        if 'workflow_name' in x and not (isinstance(x['workflow_name'], str)): return False
+        if 'group_id' in x and not (isinstance(x['group_id'], str)): return False
+        if 'metadata' in x and not (isinstance(x['metadata'], dict)): return False
+    if not ((x == 'auto') if ((isinstance(x, str))) else (True)): return False
     return True
 
 
 def _c129(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
+    if not ((isinstance(x, dict) or x is None)): return False
     if isinstance(x, dict):
-        if 'modalities' in x and not _c130(x['modalities']): return False
-        if 'model' in x and not _c132(x['model']): return False
-        if 'instructions' in x and not _c133(x['instructions']): return False
-        if 'voice' in x and not _c134(x['voice']): return False
-        if 'input_audio_format' in x and not _c135(x['input_audio_format']): return False
-        if 'output_audio_format' in x and not _c135(x['output_audio_format']): return False
-        if 'input_audio_transcription' in x and not _c136(x['input_audio_transcription']): return False
-        if 'turn_detection' in x and not _c138(x['turn_detection']): return False
-        if 'input_audio_noise_reduction' in x and not _c148(x['input_audio_noise_reduction']): return False
-        if 'tools' in x and not _c150(x['tools']): return False
-        if 'tool_choice' in x and not _c156(x['tool_choice']): return False
-        if 'temperature' in x and not _c163(x['temperature']): return False
-        if 'max_response_output_tokens' in x and not _c164(x['max_response_output_tokens']): return False
-        if 'speed' in x and not _c168(x['speed']): return False
-        if 'include' in x and not _c169(x['include']): return False
+        if not all((isinstance(v, str)) for k, v in x.items() if k not in ()): return False
     return True
 
 
-def _c170(x: Any) -> bool:
-    if not (isinstance(x, str)): return False
+def _c130(x: Any) -> bool:
+    if not ((isinstance(x, list) or isinstance(x, dict) or x is None)): return False
+    if isinstance(x, list) and not all((isinstance(v, str)) for v in x): return False
     return True
 
 
-def _c171(x: Any) -> bool:
-    if not x == 'realtime.session': return False
-    return True
-
-
-def _c172(x: Any) -> bool:
-    if not (((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer()))): return False
-    return True
-
-
-def _c173(x: Any) -> bool:
-    if not (isinstance(x, dict) or x is None): return False
-    if isinstance(x, dict):
-        if 'value' in x and not _c170(x['value']): return False
-        if 'expires_at' in x and not _c172(x['expires_at']): return False
-    return True
-
-
-def _c174(x: Any) -> bool:
-    if not (isinstance(x, str) or x is None): return False
+def _c131(x: Any) -> bool:
+    if not ((isinstance(x, str) or isinstance(x, dict) or x is None)): return False
+    if not (((x == 'always' or x == 'never')) if ((isinstance(x, str))) else (True)): return False
     return True
 
 
 def _c128(x: Any) -> bool:
-    if not _c129(x): return False
+    if not ((isinstance(x, dict))): return False
     if isinstance(x, dict):
-        if 'id' not in x: return False
-        if 'object' not in x: return False
-        if 'id' in x and not _c170(x['id']): return False
-        if 'object' in x and not _c171(x['object']): return False
-        if 'expires_at' in x and not _c172(x['expires_at']): return False
-        if 'client_secret' in x and not _c173(x['client_secret']): return False
-        if 'custom_voice_id' in x and not _c174(x['custom_voice_id']): return False
+        if not ('server_label' in x): return False
+        if 'server_label' in x and not (isinstance(x['server_label'], str)): return False
+        if 'server_url' in x and not (isinstance(x['server_url'], str)): return False
+        if 'connector_id' in x and not (isinstance(x['connector_id'], str)): return False
+        if 'authorization' in x and not (isinstance(x['authorization'], str)): return False
+        if 'server_description' in x and not (isinstance(x['server_description'], str)): return False
+        if 'headers' in x and not _c129(x['headers']): return False
+        if 'allowed_tools' in x and not _c130(x['allowed_tools']): return False
+        if 'require_approval' in x and not _c131(x['require_approval']): return False
+        if 'defer_loading' in x and not ((x['defer_loading'] is True or x['defer_loading'] is False)): return False
     return True
 
 
 def _c127(x: Any) -> bool:
-    if not _c128(x): return False
-    return True
-
-
-def _c175(x: Any) -> bool:
-    if not _c128(x): return False
-    return True
-
-
-def _c180(x: Any) -> bool:
-    if not (x == 'text' or x == 'audio'): return False
-    return True
-
-
-def _c179(x: Any) -> bool:
-    if not (isinstance(x, list)): return False
-    if isinstance(x, list) and not all(map(_c180, x)): return False
-    return True
-
-
-def _c181(x: Any) -> bool:
-    if not (x == 'pcm16' or x == 'g711_ulaw' or x == 'g711_alaw'): return False
-    return True
-
-
-def _c183(x: Any) -> bool:
-    if not (x == 'gpt-4o-transcribe' or x == 'gpt-4o-mini-transcribe' or x == 'whisper-1'): return False
-    return True
-
-
-def _c184(x: Any) -> bool:
-    if not (isinstance(x, str) or x is None): return False
-    return True
-
-
-def _c182(x: Any) -> bool:
-    if not (isinstance(x, dict) or x is None): return False
-    if isinstance(x, dict):
-        if 'model' in x and not _c183(x['model']): return False
-        if 'language' in x and not _c184(x['language']): return False
-        if 'prompt' in x and not _c184(x['prompt']): return False
-    return True
-
-
-def _c186(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    return True
-
-
-def _c187(x: Any) -> bool:
-    if not _c141(x): return False
-    return True
-
-
-def _c188(x: Any) -> bool:
-    return True
-
-
-def _c185(x: Any) -> bool:
-    if not (isinstance(x, dict) or x is None): return False
-    if not (_c187(x) if _c186(x) else _c188(x)): return False
-    return True
-
-
-def _c190(x: Any) -> bool:
-    if not (x == 'near_field' or x == 'far_field'): return False
-    return True
-
-
-def _c189(x: Any) -> bool:
-    if not (isinstance(x, dict) or x is None): return False
-    if isinstance(x, dict):
-        if 'type' in x and not _c190(x['type']): return False
-    return True
-
-
-def _c192(x: Any) -> bool:
-    if not (isinstance(x, str)): return False
-    return True
-
-
-def _c191(x: Any) -> bool:
-    if not (isinstance(x, list) or x is None): return False
-    if isinstance(x, list) and not all(map(_c192, x)): return False
-    return True
-
-
-def _c178(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'modalities' in x and not _c179(x['modalities']): return False
-        if 'input_audio_format' in x and not _c181(x['input_audio_format']): return False
-        if 'input_audio_transcription' in x and not _c182(x['input_audio_transcription']): return False
-        if 'turn_detection' in x and not _c185(x['turn_detection']): return False
-        if 'input_audio_noise_reduction' in x and not _c189(x['input_audio_noise_reduction']): return False
-        if 'include' in x and not _c191(x['include']): return False
-    return True
-
-
-def _c193(x: Any) -> bool:
-    if not (isinstance(x, str)): return False
-    return True
-
-
-def _c194(x: Any) -> bool:
-    if not x == 'realtime.transcription_session': return False
-    return True
-
-
-def _c195(x: Any) -> bool:
-    if not (((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer()))): return False
-    return True
-
-
-def _c196(x: Any) -> bool:
-    if not (isinstance(x, dict) or x is None): return False
-    if isinstance(x, dict):
-        if 'value' in x and not _c193(x['value']): return False
-        if 'expires_at' in x and not _c195(x['expires_at']): return False
-    return True
-
-
-def _c177(x: Any) -> bool:
-    if not _c178(x): return False
-    if isinstance(x, dict):
-        if 'id' not in x: return False
-        if 'object' not in x: return False
-        if 'id' in x and not _c193(x['id']): return False
-        if 'object' in x and not _c194(x['object']): return False
-        if 'expires_at' in x and not _c195(x['expires_at']): return False
-        if 'client_secret' in x and not _c196(x['client_secret']): return False
-    return True
-
-
-def _c176(x: Any) -> bool:
-    if not _c177(x): return False
-    return True
-
-
-def _c198(x: Any) -> bool:
-    if not (x == 'protocol_error' or x == 'tool_execution_error' or x == 'http_error'): return False
-    return True
-
-
-def _c199(x: Any) -> bool:
-    if not (((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer()))): return False
-    return True
-
-
-def _c200(x: Any) -> bool:
-    if not (isinstance(x, str)): return False
-    return True
-
-
-def _c202(x: Any) -> bool:
-    if not (x == 'protocol_error' or x == 'http_error'): return False
-    return True
-
-
-def _c201(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c202(x['type']): return False
-    return True
-
-
-def _c203(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'code' not in x: return False
-    return True
-
-
-def _c204(x: Any) -> bool:
-    return True
-
-
-def _c197(x: Any) -> bool:
-    if not (isinstance(x, dict) or x is None): return False
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'message' not in x: return False
-        if 'type' in x and not _c198(x['type']): return False
-        if 'code' in x and not _c199(x['code']): return False
-        if 'message' in x and not _c200(x['message']): return False
-    if not (_c203(x) if _c201(x) else _c204(x)): return False
-    return True
-
-
-def _c207(x: Any) -> bool:
-    if not x == 'realtime.item': return False
-    return True
-
-
-def _c208(x: Any) -> bool:
-    if not (x == 'message' or x == 'function_call' or x == 'function_call_output' or x == 'mcp_call' or x == 'mcp_list_tools' or x == 'mcp_approval_request' or x == 'mcp_approval_response'): return False
-    return True
-
-
-def _c209(x: Any) -> bool:
-    if not (x == 'completed' or x == 'incomplete' or x == 'in_progress'): return False
-    return True
-
-
-def _c212(x: Any) -> bool:
-    if not x == 'message': return False
-    return True
-
-
-def _c211(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c212(x['type']): return False
-    return True
-
-
-def _c215(x: Any) -> bool:
-    if not (x == 'system' or x == 'user' or x == 'assistant'): return False
-    return True
-
-
-def _c216(x: Any) -> bool:
-    if not (isinstance(x, list)): return False
-    return True
-
-
-def _c219(x: Any) -> bool:
-    if not x == 'system': return False
-    return True
-
-
-def _c218(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'role' not in x: return False
-        if 'role' in x and not _c219(x['role']): return False
-    return True
-
-
-def _c224(x: Any) -> bool:
-    if not (x == 'input_text'): return False
-    return True
-
-
-def _c227(x: Any) -> bool:
-    if not x == 'input_text': return False
-    return True
-
-
-def _c226(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c227(x['type']): return False
-    return True
-
-
-def _c228(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'text' not in x: return False
-        if 'text' in x and not _c200(x['text']): return False
-    return True
-
-
-def _c225(x: Any) -> bool:
-    if not (_c228(x) if _c226(x) else _c204(x)): return False
-    return True
-
-
-def _c223(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c224(x['type']): return False
-    if not _c225(x): return False
-    return True
-
-
-def _c222(x: Any) -> bool:
-    if not _c223(x): return False
-    return True
-
-
-def _c221(x: Any) -> bool:
-    if isinstance(x, list) and not all(map(_c222, x)): return False
-    return True
-
-
-def _c220(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'content' in x and not _c221(x['content']): return False
-    return True
-
-
-def _c217(x: Any) -> bool:
-    if not (_c220(x) if _c218(x) else _c204(x)): return False
-    return True
-
-
-def _c231(x: Any) -> bool:
-    if not x == 'user': return False
-    return True
-
-
-def _c230(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'role' not in x: return False
-        if 'role' in x and not _c231(x['role']): return False
-    return True
-
-
-def _c236(x: Any) -> bool:
-    if not (x == 'input_text' or x == 'input_audio' or x == 'input_image'): return False
-    return True
-
-
-def _c239(x: Any) -> bool:
-    if not x == 'input_audio': return False
-    return True
-
-
-def _c238(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c239(x['type']): return False
-    return True
-
-
-def _c241(x: Any) -> bool:
-    if not (isinstance(x, str) or x is None): return False
-    return True
-
-
-def _c240(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'audio' in x and not _c200(x['audio']): return False
-        if 'transcript' in x and not _c241(x['transcript']): return False
-    return True
-
-
-def _c237(x: Any) -> bool:
-    if not (_c240(x) if _c238(x) else _c204(x)): return False
-    return True
-
-
-def _c244(x: Any) -> bool:
-    if not x == 'input_image': return False
-    return True
-
-
-def _c243(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c244(x['type']): return False
-    return True
-
-
-def _c246(x: Any) -> bool:
-    if not (x == 'auto' or x == 'low' or x == 'high'): return False
-    return True
-
-
-def _c245(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'image_url' in x and not _c200(x['image_url']): return False
-        if 'detail' in x and not _c246(x['detail']): return False
-    return True
-
-
-def _c242(x: Any) -> bool:
-    if not (_c245(x) if _c243(x) else _c204(x)): return False
-    return True
-
-
-def _c235(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c236(x['type']): return False
-    if not _c225(x): return False
-    if not _c237(x): return False
-    if not _c242(x): return False
-    return True
-
-
-def _c234(x: Any) -> bool:
-    if not _c235(x): return False
-    return True
-
-
-def _c233(x: Any) -> bool:
-    if isinstance(x, list) and not all(map(_c234, x)): return False
-    return True
-
-
-def _c232(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'content' in x and not _c233(x['content']): return False
-    return True
-
-
-def _c229(x: Any) -> bool:
-    if not (_c232(x) if _c230(x) else _c204(x)): return False
-    return True
-
-
-def _c249(x: Any) -> bool:
-    if not x == 'assistant': return False
-    return True
-
-
-def _c248(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'role' not in x: return False
-        if 'role' in x and not _c249(x['role']): return False
-    return True
-
-
-def _c254(x: Any) -> bool:
-    if not (x == 'output_text' or x == 'output_audio' or x == 'text' or x == 'audio'): return False
-    return True
-
-
-def _c257(x: Any) -> bool:
-    if not x == 'output_text': return False
-    return True
-
-
-def _c256(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c257(x['type']): return False
-    return True
-
-
-def _c255(x: Any) -> bool:
-    if not (_c228(x) if _c256(x) else _c204(x)): return False
-    return True
-
-
-def _c260(x: Any) -> bool:
-    if not x == 'text': return False
-    return True
-
-
-def _c259(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c260(x['type']): return False
-    return True
-
-
-def _c258(x: Any) -> bool:
-    if not (_c228(x) if _c259(x) else _c204(x)): return False
-    return True
-
-
-def _c263(x: Any) -> bool:
-    if not x == 'output_audio': return False
-    return True
-
-
-def _c262(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c263(x['type']): return False
-    return True
-
-
-def _c261(x: Any) -> bool:
-    if not (_c240(x) if _c262(x) else _c204(x)): return False
-    return True
-
-
-def _c266(x: Any) -> bool:
-    if not x == 'audio': return False
-    return True
-
-
-def _c265(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c266(x['type']): return False
-    return True
-
-
-def _c267(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'audio' in x and not _c200(x['audio']): return False
-        if 'transcript' in x and not _c241(x['transcript']): return False
-        if 'format' in x and not _c200(x['format']): return False
-    return True
-
-
-def _c264(x: Any) -> bool:
-    if not (_c267(x) if _c265(x) else _c204(x)): return False
-    return True
-
-
-def _c253(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c254(x['type']): return False
-    if not _c255(x): return False
-    if not _c258(x): return False
-    if not _c261(x): return False
-    if not _c264(x): return False
-    return True
-
-
-def _c252(x: Any) -> bool:
-    if not _c253(x): return False
-    return True
-
-
-def _c251(x: Any) -> bool:
-    if isinstance(x, list) and not all(map(_c252, x)): return False
-    return True
-
-
-def _c250(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'content' in x and not _c251(x['content']): return False
-    return True
-
-
-def _c247(x: Any) -> bool:
-    if not (_c250(x) if _c248(x) else _c204(x)): return False
-    return True
-
-
-def _c214(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'role' not in x: return False
-        if 'content' not in x: return False
-        if 'role' in x and not _c215(x['role']): return False
-        if 'content' in x and not _c216(x['content']): return False
-    if not _c217(x): return False
-    if not _c229(x): return False
-    if not _c247(x): return False
-    return True
-
-
-def _c213(x: Any) -> bool:
-    if not _c214(x): return False
-    return True
-
-
-def _c210(x: Any) -> bool:
-    if not (_c213(x) if _c211(x) else _c204(x)): return False
-    return True
-
-
-def _c270(x: Any) -> bool:
-    if not x == 'function_call': return False
-    return True
-
-
-def _c269(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c270(x['type']): return False
-    return True
-
-
-def _c272(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'name' not in x: return False
-        if 'arguments' not in x: return False
-        if 'call_id' in x and not _c200(x['call_id']): return False
-        if 'name' in x and not _c200(x['name']): return False
-        if 'arguments' in x and not _c200(x['arguments']): return False
-    return True
-
-
-def _c271(x: Any) -> bool:
-    if not _c272(x): return False
-    return True
-
-
-def _c268(x: Any) -> bool:
-    if not (_c271(x) if _c269(x) else _c204(x)): return False
-    return True
-
-
-def _c275(x: Any) -> bool:
-    if not x == 'function_call_output': return False
-    return True
-
-
-def _c274(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c275(x['type']): return False
-    return True
-
-
-def _c277(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'call_id' not in x: return False
-        if 'output' not in x: return False
-        if 'call_id' in x and not _c200(x['call_id']): return False
-        if 'output' in x and not _c200(x['output']): return False
-    return True
-
-
-def _c276(x: Any) -> bool:
-    if not _c277(x): return False
-    return True
-
-
-def _c273(x: Any) -> bool:
-    if not (_c276(x) if _c274(x) else _c204(x)): return False
-    return True
-
-
-def _c280(x: Any) -> bool:
-    if not x == 'mcp_call': return False
-    return True
-
-
-def _c279(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c280(x['type']): return False
-    return True
-
-
-def _c282(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'id' not in x: return False
-        if 'server_label' not in x: return False
-        if 'name' not in x: return False
-        if 'arguments' not in x: return False
-        if 'server_label' in x and not _c200(x['server_label']): return False
-        if 'name' in x and not _c200(x['name']): return False
-        if 'arguments' in x and not _c200(x['arguments']): return False
-        if 'approval_request_id' in x and not _c241(x['approval_request_id']): return False
-        if 'output' in x and not _c241(x['output']): return False
-        if 'error' in x and not _c197(x['error']): return False
-    return True
-
-
-def _c281(x: Any) -> bool:
-    if not _c282(x): return False
-    return True
-
-
-def _c278(x: Any) -> bool:
-    if not (_c281(x) if _c279(x) else _c204(x)): return False
-    return True
-
-
-def _c285(x: Any) -> bool:
-    if not x == 'mcp_list_tools': return False
-    return True
-
-
-def _c284(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c285(x['type']): return False
-    return True
-
-
-def _c290(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    return True
-
-
-def _c291(x: Any) -> bool:
-    if not (isinstance(x, dict) or x is None): return False
-    return True
-
-
-def _c289(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'name' not in x: return False
-        if 'input_schema' not in x: return False
-        if 'name' in x and not _c200(x['name']): return False
-        if 'description' in x and not _c200(x['description']): return False
-        if 'input_schema' in x and not _c290(x['input_schema']): return False
-        if 'annotations' in x and not _c291(x['annotations']): return False
-    return True
-
-
-def _c288(x: Any) -> bool:
-    if not (isinstance(x, list)): return False
-    if isinstance(x, list) and not all(map(_c289, x)): return False
-    return True
-
-
-def _c287(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'server_label' not in x: return False
-        if 'tools' not in x: return False
-        if 'server_label' in x and not _c200(x['server_label']): return False
-        if 'tools' in x and not _c288(x['tools']): return False
-    return True
-
-
-def _c286(x: Any) -> bool:
-    if not _c287(x): return False
-    return True
-
-
-def _c283(x: Any) -> bool:
-    if not (_c286(x) if _c284(x) else _c204(x)): return False
-    return True
-
-
-def _c294(x: Any) -> bool:
-    if not x == 'mcp_approval_request': return False
-    return True
-
-
-def _c293(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c294(x['type']): return False
-    return True
-
-
-def _c296(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'id' not in x: return False
-        if 'server_label' not in x: return False
-        if 'name' not in x: return False
-        if 'arguments' not in x: return False
-        if 'server_label' in x and not _c200(x['server_label']): return False
-        if 'name' in x and not _c200(x['name']): return False
-        if 'arguments' in x and not _c200(x['arguments']): return False
-    return True
-
-
-def _c295(x: Any) -> bool:
-    if not _c296(x): return False
-    return True
-
-
-def _c292(x: Any) -> bool:
-    if not (_c295(x) if _c293(x) else _c204(x)): return False
-    return True
-
-
-def _c299(x: Any) -> bool:
-    if not x == 'mcp_approval_response': return False
-    return True
-
-
-def _c298(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c299(x['type']): return False
-    return True
-
-
-def _c302(x: Any) -> bool:
-    if not ((x is True or x is False)): return False
-    return True
-
-
-def _c301(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'id' not in x: return False
-        if 'approval_request_id' not in x: return False
-        if 'approve' not in x: return False
-        if 'approval_request_id' in x and not _c200(x['approval_request_id']): return False
-        if 'approve' in x and not _c302(x['approve']): return False
-        if 'reason' in x and not _c241(x['reason']): return False
-    return True
-
-
-def _c300(x: Any) -> bool:
-    if not _c301(x): return False
-    return True
-
-
-def _c297(x: Any) -> bool:
-    if not (_c300(x) if _c298(x) else _c204(x)): return False
-    return True
-
-
-def _c206(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'id' in x and not _c200(x['id']): return False
-        if 'object' in x and not _c207(x['object']): return False
-        if 'type' in x and not _c208(x['type']): return False
-        if 'status' in x and not _c209(x['status']): return False
-    if not _c210(x): return False
-    if not _c268(x): return False
-    if not _c273(x): return False
-    if not _c278(x): return False
-    if not _c283(x): return False
-    if not _c292(x): return False
-    if not _c297(x): return False
-    return True
-
-
-def _c303(x: Any) -> bool:
-    if isinstance(x, str) and len(x) > 32: return False
-    return True
-
-
-def _c304(x: Any) -> bool:
-    if isinstance(x, str) and len(x) > 32: return False
-    return True
-
-
-def _c205(x: Any) -> bool:
-    if not _c206(x): return False
-    if isinstance(x, dict):
-        if 'id' in x and not _c303(x['id']): return False
-        if 'call_id' in x and not _c304(x['call_id']): return False
-    return True
-
-
-def _c307(x: Any) -> bool:
-    if not (x == 'audio/pcm' or x == 'audio/pcmu' or x == 'audio/pcma'): return False
-    return True
-
-
-def _c309(x: Any) -> bool:
-    if not x == 'audio/pcm': return False
-    return True
-
-
-def _c308(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c309(x['type']): return False
-    return True
-
-
-def _c311(x: Any) -> bool:
-    if not ((x == 24000 and not isinstance(x, bool))): return False
-    return True
-
-
-def _c310(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'rate' in x and not _c311(x['rate']): return False
-    return True
-
-
-def _c312(x: Any) -> bool:
-    return True
-
-
-def _c306(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c307(x['type']): return False
-    if not (_c310(x) if _c308(x) else _c312(x)): return False
-    return True
-
-
-def _c305(x: Any) -> bool:
-    if not _c306(x): return False
-    return True
-
-
-def _c316(x: Any) -> bool:
-    if not x == 'item_reference': return False
-    return True
-
-
-def _c315(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c316(x['type']): return False
-    return True
-
-
-def _c318(x: Any) -> bool:
-    if not (isinstance(x, str)): return False
-    return True
-
-
-def _c317(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'id' not in x: return False
-        if 'id' in x and not _c318(x['id']): return False
-    return True
-
-
-def _c319(x: Any) -> bool:
-    if not _c206(x): return False
-    return True
-
-
-def _c314(x: Any) -> bool:
-    if not (_c317(x) if _c315(x) else _c319(x)): return False
-    return True
-
-
-def _c313(x: Any) -> bool:
-    if not (isinstance(x, list)): return False
-    if isinstance(x, list) and not all(map(_c314, x)): return False
-    return True
-
-
-def _c320(x: Any) -> bool:
-    if not _c306(x): return False
-    return True
-
-
-def _c323(x: Any) -> bool:
-    if not (x == 'realtime' or x == 'transcription'): return False
-    return True
-
-
-def _c324(x: Any) -> bool:
-    if not (isinstance(x, str)): return False
-    return True
-
-
-def _c325(x: Any) -> bool:
-    if not (((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer()))): return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 0: return False
-    return True
-
-
-def _c327(x: Any) -> bool:
-    if not (x == 'item.input_audio_transcription.logprobs'): return False
-    return True
-
-
-def _c326(x: Any) -> bool:
-    if not (isinstance(x, list) or x is None): return False
-    if isinstance(x, list) and not all(map(_c327, x)): return False
-    return True
-
-
-def _c330(x: Any) -> bool:
-    if not x == 'realtime': return False
-    return True
-
-
-def _c329(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c330(x['type']): return False
-    return True
-
-
-def _c332(x: Any) -> bool:
-    if not x == 'realtime.session': return False
-    return True
-
-
-def _c334(x: Any) -> bool:
-    if not (x == 'text' or x == 'audio'): return False
-    return True
-
-
-def _c333(x: Any) -> bool:
-    if not (isinstance(x, list)): return False
-    if isinstance(x, list) and not all(map(_c334, x)): return False
-    return True
-
-
-def _c337(x: Any) -> bool:
-    if not _c306(x): return False
-    return True
-
-
-def _c339(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    return True
-
-
-def _c342(x: Any) -> bool:
-    if not (isinstance(x, str)): return False
-    return True
-
-
-def _c343(x: Any) -> bool:
-    if not (isinstance(x, list)): return False
-    if isinstance(x, list) and len(x) < 1: return False
-    if isinstance(x, list) and not all(map(_c342, x)): return False
-    return True
-
-
-def _c344(x: Any) -> bool:
-    if not (isinstance(x, list)): return False
-    if isinstance(x, list) and not all(map(_c342, x)): return False
-    return True
-
-
-def _c345(x: Any) -> bool:
-    if not (x == 'minimal' or x == 'low' or x == 'medium' or x == 'high' or x == 'xhigh'): return False
-    return True
-
-
-def _c341(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'model' in x and not _c342(x['model']): return False
-        if 'language' in x and not _c342(x['language']): return False
-        if 'languages' in x and not _c343(x['languages']): return False
-        if 'keywords' in x and not _c344(x['keywords']): return False
-        if 'prompt' in x and not _c342(x['prompt']): return False
-        if 'delay' in x and not _c345(x['delay']): return False
-    return True
-
-
-def _c340(x: Any) -> bool:
-    if not _c341(x): return False
-    return True
-
-
-def _c346(x: Any) -> bool:
-    return True
-
-
-def _c338(x: Any) -> bool:
-    if not (isinstance(x, dict) or x is None): return False
-    if not (_c340(x) if _c339(x) else _c346(x)): return False
-    return True
-
-
-def _c348(x: Any) -> bool:
-    if not (x == 'near_field' or x == 'far_field'): return False
-    return True
-
-
-def _c347(x: Any) -> bool:
-    if not (isinstance(x, dict) or x is None): return False
-    if isinstance(x, dict):
-        if 'type' in x and not _c348(x['type']): return False
-    return True
-
-
-def _c351(x: Any) -> bool:
-    if not (x == 'server_vad' or x == 'semantic_vad'): return False
-    return True
-
-
-def _c352(x: Any) -> bool:
-    if not ((x is True or x is False)): return False
-    return True
-
-
-def _c355(x: Any) -> bool:
-    if not x == 'server_vad': return False
-    return True
-
-
-def _c354(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c355(x['type']): return False
-    return True
-
-
-def _c357(x: Any) -> bool:
-    if not ((isinstance(x, (int, float)) and not isinstance(x, bool))): return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 0: return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x > 1: return False
-    return True
-
-
-def _c358(x: Any) -> bool:
-    if not (((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer()))): return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 0: return False
-    return True
-
-
-def _c359(x: Any) -> bool:
-    if not (((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer())) or x is None): return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 5000: return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x > 30000: return False
-    return True
-
-
-def _c356(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'threshold' in x and not _c357(x['threshold']): return False
-        if 'prefix_padding_ms' in x and not _c358(x['prefix_padding_ms']): return False
-        if 'silence_duration_ms' in x and not _c358(x['silence_duration_ms']): return False
-        if 'idle_timeout_ms' in x and not _c359(x['idle_timeout_ms']): return False
-    return True
-
-
-def _c360(x: Any) -> bool:
-    return True
-
-
-def _c353(x: Any) -> bool:
-    if not (_c356(x) if _c354(x) else _c360(x)): return False
-    return True
-
-
-def _c363(x: Any) -> bool:
-    if not x == 'semantic_vad': return False
-    return True
-
-
-def _c362(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c363(x['type']): return False
-    return True
-
-
-def _c365(x: Any) -> bool:
-    if not (x == 'low' or x == 'medium' or x == 'high' or x == 'auto'): return False
-    return True
-
-
-def _c364(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'eagerness' in x and not _c365(x['eagerness']): return False
-    return True
-
-
-def _c361(x: Any) -> bool:
-    if not (_c364(x) if _c362(x) else _c360(x)): return False
-    return True
-
-
-def _c350(x: Any) -> bool:
-    if not (isinstance(x, dict) or x is None): return False
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c351(x['type']): return False
-        if 'create_response' in x and not _c352(x['create_response']): return False
-        if 'interrupt_response' in x and not _c352(x['interrupt_response']): return False
-    if not _c353(x): return False
-    if not _c361(x): return False
-    return True
-
-
-def _c349(x: Any) -> bool:
-    if not _c350(x): return False
-    return True
-
-
-def _c336(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'format' in x and not _c337(x['format']): return False
-        if 'transcription' in x and not _c338(x['transcription']): return False
-        if 'noise_reduction' in x and not _c347(x['noise_reduction']): return False
-        if 'turn_detection' in x and not _c349(x['turn_detection']): return False
-    return True
-
-
-def _c369(x: Any) -> bool:
-    if not (isinstance(x, str)): return False
-    return True
-
-
-def _c368(x: Any) -> bool:
-    if not (isinstance(x, str) or isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'id' not in x: return False
-        if 'id' in x and not _c369(x['id']): return False
-    return True
-
-
-def _c367(x: Any) -> bool:
-    if not _c368(x): return False
-    return True
-
-
-def _c370(x: Any) -> bool:
-    if not ((isinstance(x, (int, float)) and not isinstance(x, bool))): return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 0.25: return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x > 1.5: return False
-    return True
-
-
-def _c366(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'format' in x and not _c337(x['format']): return False
-        if 'voice' in x and not _c367(x['voice']): return False
-        if 'speed' in x and not _c370(x['speed']): return False
-    return True
-
-
-def _c335(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'input' in x and not _c336(x['input']): return False
-        if 'output' in x and not _c366(x['output']): return False
-    return True
-
-
-def _c372(x: Any) -> bool:
-    if not x == 'auto': return False
-    return True
-
-
-def _c371(x: Any) -> bool:
-    if not (isinstance(x, str) or isinstance(x, dict) or x is None): return False
-    if isinstance(x, dict):
-        if 'workflow_name' in x and not _c324(x['workflow_name']): return False
-        if 'group_id' in x and not _c324(x['group_id']): return False
-        if 'metadata' in x and not _c339(x['metadata']): return False
-    if not (_c372(x) if _c324(x) else _c346(x)): return False
-    return True
-
-
-def _c376(x: Any) -> bool:
-    if not (x == 'function' or x == 'mcp'): return False
-    return True
-
-
-def _c379(x: Any) -> bool:
-    if not x == 'function': return False
-    return True
-
-
-def _c378(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c379(x['type']): return False
-    return True
-
-
-def _c381(x: Any) -> bool:
-    if not (isinstance(x, str)): return False
-    return True
-
-
-def _c382(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    return True
-
-
-def _c380(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
+    if not ((isinstance(x, dict))): return False
     if isinstance(x, dict):
-        if 'name' not in x: return False
-        if 'name' in x and not _c381(x['name']): return False
-        if 'description' in x and not _c381(x['description']): return False
-        if 'parameters' in x and not _c382(x['parameters']): return False
+        if not ('type' in x): return False
+        if 'type' in x and not (x['type'] == 'function' or x['type'] == 'mcp'): return False
+    t = x['type']
+    if t == 'function':
+        if not ((isinstance(x, dict)) and (not isinstance(x, dict) or ('name' in x and ('name' not in x or (isinstance(x['name'], str))) and ('description' not in x or (isinstance(x['description'], str))) and ('parameters' not in x or (isinstance(x['parameters'], dict)))))): return False
+    elif t == 'mcp':
+        if not _c128(x): return False
     return True
 
 
-def _c383(x: Any) -> bool:
+def _c126(x: Any) -> bool:
+    if not _c127(x): return False
     return True
 
 
-def _c377(x: Any) -> bool:
-    if not (_c380(x) if _c378(x) else _c383(x)): return False
+def _c125(x: Any) -> bool:
+    if not ((isinstance(x, list))): return False
+    if isinstance(x, list) and not all(_c126(v) for v in x): return False
     return True
 
 
-def _c386(x: Any) -> bool:
-    if not x == 'mcp': return False
+def _c135(x: Any) -> bool:
+    if not ((((isinstance(x, dict)) and (not isinstance(x, dict) or ('name' in x and ('name' not in x or (isinstance(x['name'], str))))))) if ((not isinstance(x, dict) or ('type' in x and ('type' not in x or x['type'] == 'function')))) else (True)): return False
     return True
 
 
-def _c385(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c386(x['type']): return False
-    return True
-
-
-def _c388(x: Any) -> bool:
-    if not (isinstance(x, dict) or x is None): return False
-    if isinstance(x, dict):
-        if not all(_c381(v) for k, v in x.items() if k not in ()): return False
-    return True
-
-
-def _c389(x: Any) -> bool:
-    if not (isinstance(x, list) or isinstance(x, dict) or x is None): return False
-    if isinstance(x, list) and not all(map(_c381, x)): return False
-    return True
-
-
-def _c391(x: Any) -> bool:
-    if not (x == 'always' or x == 'never'): return False
-    return True
-
-
-def _c390(x: Any) -> bool:
-    if not (isinstance(x, str) or isinstance(x, dict) or x is None): return False
-    if not (_c391(x) if _c381(x) else _c383(x)): return False
-    return True
-
-
-def _c392(x: Any) -> bool:
-    if not ((x is True or x is False)): return False
-    return True
-
-
-def _c387(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'server_label' not in x: return False
-        if 'server_label' in x and not _c381(x['server_label']): return False
-        if 'server_url' in x and not _c381(x['server_url']): return False
-        if 'connector_id' in x and not _c381(x['connector_id']): return False
-        if 'authorization' in x and not _c381(x['authorization']): return False
-        if 'server_description' in x and not _c381(x['server_description']): return False
-        if 'headers' in x and not _c388(x['headers']): return False
-        if 'allowed_tools' in x and not _c389(x['allowed_tools']): return False
-        if 'require_approval' in x and not _c390(x['require_approval']): return False
-        if 'defer_loading' in x and not _c392(x['defer_loading']): return False
-    return True
-
-
-def _c384(x: Any) -> bool:
-    if not (_c387(x) if _c385(x) else _c383(x)): return False
-    return True
-
-
-def _c375(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c376(x['type']): return False
-    if not _c377(x): return False
-    if not _c384(x): return False
-    return True
-
-
-def _c374(x: Any) -> bool:
-    if not _c375(x): return False
-    return True
-
-
-def _c373(x: Any) -> bool:
-    if not (isinstance(x, list)): return False
-    if isinstance(x, list) and not all(map(_c374, x)): return False
-    return True
-
-
-def _c395(x: Any) -> bool:
-    if not (isinstance(x, str)): return False
-    return True
-
-
-def _c396(x: Any) -> bool:
-    if not (x == 'none' or x == 'auto' or x == 'required'): return False
-    return True
-
-
-def _c398(x: Any) -> bool:
-    if not (x == 'function' or x == 'mcp'): return False
-    return True
-
-
-def _c401(x: Any) -> bool:
-    if not x == 'function': return False
-    return True
-
-
-def _c400(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c401(x['type']): return False
-    return True
-
-
-def _c402(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'name' not in x: return False
-        if 'name' in x and not _c395(x['name']): return False
-    return True
-
-
-def _c403(x: Any) -> bool:
-    return True
-
-
-def _c399(x: Any) -> bool:
-    if not (_c402(x) if _c400(x) else _c403(x)): return False
-    return True
-
-
-def _c406(x: Any) -> bool:
-    if not x == 'mcp': return False
-    return True
-
-
-def _c405(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c406(x['type']): return False
-    return True
-
-
-def _c408(x: Any) -> bool:
-    if not (isinstance(x, str) or x is None): return False
-    return True
-
-
-def _c407(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'server_label' not in x: return False
-        if 'server_label' in x and not _c395(x['server_label']): return False
-        if 'name' in x and not _c408(x['name']): return False
-    return True
-
-
-def _c404(x: Any) -> bool:
-    if not (_c407(x) if _c405(x) else _c403(x)): return False
-    return True
-
-
-def _c397(x: Any) -> bool:
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c398(x['type']): return False
-    if not _c399(x): return False
-    if not _c404(x): return False
-    return True
-
-
-def _c394(x: Any) -> bool:
-    if not (isinstance(x, str) or isinstance(x, dict)): return False
-    if not (_c396(x) if _c395(x) else _c397(x)): return False
-    return True
-
-
-def _c393(x: Any) -> bool:
-    if not _c394(x): return False
-    return True
-
-
-def _c409(x: Any) -> bool:
-    if not ((x is True or x is False)): return False
-    return True
-
-
-def _c411(x: Any) -> bool:
-    if not (x == 'minimal' or x == 'low' or x == 'medium' or x == 'high' or x == 'xhigh'): return False
-    return True
-
-
-def _c410(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'effort' in x and not _c411(x['effort']): return False
-    return True
-
-
-def _c413(x: Any) -> bool:
-    if not x == 'inf': return False
-    return True
-
-
-def _c412(x: Any) -> bool:
-    if not (((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer())) or isinstance(x, str)): return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 1: return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x > 4096: return False
-    if not (_c413(x) if _c324(x) else _c346(x)): return False
-    return True
-
-
-def _c415(x: Any) -> bool:
-    if not (x == 'auto' or x == 'disabled'): return False
-    return True
-
-
-def _c417(x: Any) -> bool:
-    if not x == 'retention_ratio': return False
-    return True
-
-
-def _c418(x: Any) -> bool:
-    if not ((isinstance(x, (int, float)) and not isinstance(x, bool))): return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x < 0: return False
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and x > 1: return False
+def _c136(x: Any) -> bool:
+    if not ((((isinstance(x, dict)) and (not isinstance(x, dict) or ('server_label' in x and ('server_label' not in x or (isinstance(x['server_label'], str))) and ('name' not in x or (isinstance(x['name'], str) or x['name'] is None)))))) if ((not isinstance(x, dict) or ('type' in x and ('type' not in x or x['type'] == 'mcp')))) else (True)): return False
     return True
 
 
-def _c419(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
+def _c134(x: Any) -> bool:
     if isinstance(x, dict):
-        if 'post_instructions' in x and not _c325(x['post_instructions']): return False
+        if not ('type' in x): return False
+        if 'type' in x and not (x['type'] == 'function' or x['type'] == 'mcp'): return False
+    if not _c135(x): return False
+    if not _c136(x): return False
     return True
 
 
-def _c416(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
-    if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'retention_ratio' not in x: return False
-        if 'type' in x and not _c417(x['type']): return False
-        if 'retention_ratio' in x and not _c418(x['retention_ratio']): return False
-        if 'token_limits' in x and not _c419(x['token_limits']): return False
-    return True
-
-
-def _c414(x: Any) -> bool:
-    if not (isinstance(x, str) or isinstance(x, dict)): return False
-    if not (_c415(x) if _c324(x) else _c416(x)): return False
-    return True
-
-
-def _c422(x: Any) -> bool:
-    if not (isinstance(x, str)): return False
-    return True
-
-
-def _c423(x: Any) -> bool:
-    if not (isinstance(x, str) or x is None): return False
-    return True
-
-
-def _c424(x: Any) -> bool:
-    if not (isinstance(x, dict) or x is None): return False
+def _c133(x: Any) -> bool:
+    if not ((isinstance(x, str) or isinstance(x, dict))): return False
+    if not (((x == 'none' or x == 'auto' or x == 'required')) if ((isinstance(x, str))) else (_c134(x))): return False
     return True
 
 
-def _c421(x: Any) -> bool:
-    if not (isinstance(x, dict) or x is None): return False
-    if isinstance(x, dict):
-        if 'id' not in x: return False
-        if 'id' in x and not _c422(x['id']): return False
-        if 'version' in x and not _c423(x['version']): return False
-        if 'variables' in x and not _c424(x['variables']): return False
+def _c132(x: Any) -> bool:
+    if not _c133(x): return False
     return True
 
 
-def _c420(x: Any) -> bool:
-    if not _c421(x): return False
+def _c137(x: Any) -> bool:
+    if not (((((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer())) or isinstance(x, str)) and (not (isinstance(x, (int, float)) and not isinstance(x, bool)) or not x < 1) and (not (isinstance(x, (int, float)) and not isinstance(x, bool)) or not x > 4096))): return False
+    if not ((x == 'inf') if ((isinstance(x, str))) else (True)): return False
     return True
 
 
-def _c331(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
+def _c139(x: Any) -> bool:
+    if not ((isinstance(x, dict))): return False
     if isinstance(x, dict):
-        if 'object' in x and not _c332(x['object']): return False
-        if 'model' in x and not _c324(x['model']): return False
-        if 'instructions' in x and not _c324(x['instructions']): return False
-        if 'output_modalities' in x and not _c333(x['output_modalities']): return False
-        if 'audio' in x and not _c335(x['audio']): return False
-        if 'tracing' in x and not _c371(x['tracing']): return False
-        if 'tools' in x and not _c373(x['tools']): return False
-        if 'tool_choice' in x and not _c393(x['tool_choice']): return False
-        if 'parallel_tool_calls' in x and not _c409(x['parallel_tool_calls']): return False
-        if 'reasoning' in x and not _c410(x['reasoning']): return False
-        if 'max_output_tokens' in x and not _c412(x['max_output_tokens']): return False
-        if 'truncation' in x and not _c414(x['truncation']): return False
-        if 'prompt' in x and not _c420(x['prompt']): return False
+        if not ('type' in x and 'retention_ratio' in x): return False
+        if 'type' in x and not x['type'] == 'retention_ratio': return False
+        if 'retention_ratio' in x and not (((isinstance(x['retention_ratio'], (int, float)) and not isinstance(x['retention_ratio'], bool))) and (not (isinstance(x['retention_ratio'], (int, float)) and not isinstance(x['retention_ratio'], bool)) or not x['retention_ratio'] < 0) and (not (isinstance(x['retention_ratio'], (int, float)) and not isinstance(x['retention_ratio'], bool)) or not x['retention_ratio'] > 1)): return False
+        if 'token_limits' in x and not ((isinstance(x['token_limits'], dict)) and (not isinstance(x['token_limits'], dict) or (('post_instructions' not in x['token_limits'] or ((((isinstance(x['token_limits']['post_instructions'], int) and not isinstance(x['token_limits']['post_instructions'], bool)) or (isinstance(x['token_limits']['post_instructions'], float) and x['token_limits']['post_instructions'].is_integer()))) and (not (isinstance(x['token_limits']['post_instructions'], (int, float)) and not isinstance(x['token_limits']['post_instructions'], bool)) or not x['token_limits']['post_instructions'] < 0)))))): return False
     return True
 
 
-def _c328(x: Any) -> bool:
-    if not (_c331(x) if _c329(x) else _c346(x)): return False
+def _c138(x: Any) -> bool:
+    if not ((isinstance(x, str) or isinstance(x, dict))): return False
+    if not (((x == 'auto' or x == 'disabled')) if ((isinstance(x, str))) else (_c139(x))): return False
     return True
 
 
-def _c427(x: Any) -> bool:
-    if not x == 'transcription': return False
+def _c140(x: Any) -> bool:
+    if not ((isinstance(x, dict) or x is None) and (not isinstance(x, dict) or ('id' in x and ('id' not in x or (isinstance(x['id'], str))) and ('version' not in x or (isinstance(x['version'], str) or x['version'] is None)) and ('variables' not in x or (isinstance(x['variables'], dict) or x['variables'] is None))))): return False
     return True
 
 
-def _c426(x: Any) -> bool:
+def _c108(x: Any) -> bool:
+    if not ((isinstance(x, dict))): return False
     if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c427(x['type']): return False
+        if 'object' in x and not x['object'] == 'realtime.session': return False
+        if 'model' in x and not (isinstance(x['model'], str)): return False
+        if 'instructions' in x and not (isinstance(x['instructions'], str)): return False
+        if 'output_modalities' in x and not _c109(x['output_modalities']): return False
+        if 'audio' in x and not _c110(x['audio']): return False
+        if 'tracing' in x and not _c124(x['tracing']): return False
+        if 'tools' in x and not _c125(x['tools']): return False
+        if 'tool_choice' in x and not _c132(x['tool_choice']): return False
+        if 'parallel_tool_calls' in x and not ((x['parallel_tool_calls'] is True or x['parallel_tool_calls'] is False)): return False
+        if 'reasoning' in x and not ((isinstance(x['reasoning'], dict)) and (not isinstance(x['reasoning'], dict) or (('effort' not in x['reasoning'] or (x['reasoning']['effort'] == 'minimal' or x['reasoning']['effort'] == 'low' or x['reasoning']['effort'] == 'medium' or x['reasoning']['effort'] == 'high' or x['reasoning']['effort'] == 'xhigh'))))): return False
+        if 'max_output_tokens' in x and not _c137(x['max_output_tokens']): return False
+        if 'truncation' in x and not _c138(x['truncation']): return False
+        if 'prompt' in x and not _c140(x['prompt']): return False
     return True
 
 
-def _c429(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
+def _c142(x: Any) -> bool:
+    if not ((isinstance(x, dict))): return False
     if isinstance(x, dict):
-        if 'input' in x and not _c336(x['input']): return False
+        if 'input' in x and not _c111(x['input']): return False
     return True
 
 
-def _c428(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
+def _c141(x: Any) -> bool:
+    if not ((isinstance(x, dict))): return False
     if isinstance(x, dict):
-        if 'audio' in x and not _c429(x['audio']): return False
-    return True
-
-
-def _c425(x: Any) -> bool:
-    if not (_c428(x) if _c426(x) else _c346(x)): return False
+        if 'audio' in x and not _c142(x['audio']): return False
     return True
 
 
-def _c322(x: Any) -> bool:
-    if not (isinstance(x, dict)): return False
+def _c106(x: Any) -> bool:
+    if not ((isinstance(x, dict))): return False
     if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'type' in x and not _c323(x['type']): return False
-        if 'id' in x and not _c324(x['id']): return False
-        if 'object' in x and not _c324(x['object']): return False
-        if 'expires_at' in x and not _c325(x['expires_at']): return False
-        if 'include' in x and not _c326(x['include']): return False
-    if not _c328(x): return False
-    if not _c425(x): return False
+        if not ('type' in x): return False
+        if 'type' in x and not (x['type'] == 'realtime' or x['type'] == 'transcription'): return False
+        if 'id' in x and not (isinstance(x['id'], str)): return False
+        if 'object' in x and not (isinstance(x['object'], str)): return False
+        if 'expires_at' in x and not ((((isinstance(x['expires_at'], int) and not isinstance(x['expires_at'], bool)) or (isinstance(x['expires_at'], float) and x['expires_at'].is_integer()))) and (not (isinstance(x['expires_at'], (int, float)) and not isinstance(x['expires_at'], bool)) or not x['expires_at'] < 0)): return False
+        if 'include' in x and not _c107(x['include']): return False
+    t = x['type']
+    if t == 'realtime':
+        if not _c108(x): return False
+    elif t == 'transcription':
+        if not _c141(x): return False
     return True
 
 
-def _c321(x: Any) -> bool:
-    if not _c322(x): return False
+def _c105(x: Any) -> bool:
+    if not _c106(x): return False
     if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'id' not in x: return False
-        if 'object' not in x: return False
+        if not ('type' in x and 'id' in x and 'object' in x): return False
     return True
 
 
-def _c430(x: Any) -> bool:
-    if not _c322(x): return False
+def _c143(x: Any) -> bool:
+    if not _c106(x): return False
     return True
 
 
-def _c431(x: Any) -> bool:
-    if not _c322(x): return False
+def _c144(x: Any) -> bool:
+    if not _c106(x): return False
     if isinstance(x, dict):
-        if 'type' not in x: return False
-        if 'id' not in x: return False
-        if 'object' not in x: return False
+        if not ('type' in x and 'id' in x and 'object' in x): return False
     return True
 
 
@@ -2745,7 +1066,7 @@ class BetaConversationItemCreatedConversationItemCreated(Struct, gc=False, tag_f
     previous_item_id: str | None
 
     def __post_init__(self) -> None:
-        if not _c73(self.item):  # dispatch on more than `type`
+        if not _c25(self.item):  # dispatch on more than `type`
             raise ValueError('item')
 
 
@@ -2822,7 +1143,7 @@ class BetaConversationItemRetrievedConversationItemRetrieved(Struct, gc=False, t
     item: Any
 
     def __post_init__(self) -> None:
-        if not _c74(self.item):  # dispatch on more than `type`
+        if not _c26(self.item):  # dispatch on more than `type`
             raise ValueError('item')
 
 
@@ -3032,7 +1353,7 @@ class ObjectsResponseCreateParams(Struct, gc=False):
     voice: Literal['alloy', 'ash', 'ballad', 'coral', 'echo', 'fable', 'onyx', 'nova', 'sage', 'shimmer', 'verse', 'marin', 'cedar'] | UnsetType = UNSET
 
     def __post_init__(self) -> None:
-        if self.input is not UNSET and not _c75(self.input):  # dispatch on more than `type`
+        if self.input is not UNSET and not _c27(self.input):  # dispatch on more than `type`
             raise ValueError('input')
 
 
@@ -3097,7 +1418,7 @@ class ObjectsResponse(Struct, kw_only=True, gc=False):
     voice: Literal['alloy', 'ash', 'ballad', 'coral', 'echo', 'fable', 'onyx', 'nova', 'sage', 'shimmer', 'verse', 'marin', 'cedar'] | UnsetType = UNSET
 
     def __post_init__(self) -> None:
-        if not _c123(self.output):  # dispatch on more than `type`
+        if not _c45(self.output):  # dispatch on more than `type`
             raise ValueError('output')
 
 
@@ -3137,7 +1458,7 @@ class BetaResponseOutputItemAddedResponseOutputItemAdded(Struct, gc=False, tag_f
     response_id: str
 
     def __post_init__(self) -> None:
-        if not _c125(self.item):  # dispatch on more than `type`
+        if not _c47(self.item):  # dispatch on more than `type`
             raise ValueError('item')
 
 
@@ -3148,7 +1469,7 @@ class BetaResponseOutputItemDoneResponseOutputItemDone(Struct, gc=False, tag_fie
     response_id: str
 
     def __post_init__(self) -> None:
-        if not _c126(self.item):  # dispatch on more than `type`
+        if not _c48(self.item):  # dispatch on more than `type`
             raise ValueError('item')
 
 
@@ -3175,7 +1496,7 @@ class BetaSessionCreatedSessionCreated(Struct, gc=False, tag_field='type', tag='
     session: Any
 
     def __post_init__(self) -> None:
-        if not _c127(self.session):  # $ref beside other keywords
+        if not _c49(self.session):  # $ref beside other keywords
             raise ValueError('session')
 
 
@@ -3227,7 +1548,7 @@ class BetaSessionUpdatedSessionUpdated(Struct, gc=False, tag_field='type', tag='
     session: Any
 
     def __post_init__(self) -> None:
-        if not _c175(self.session):  # $ref beside other keywords
+        if not _c61(self.session):  # $ref beside other keywords
             raise ValueError('session')
 
 
@@ -3260,7 +1581,7 @@ class BetaTranscriptionSessionUpdatedTranscriptionSessionUpdated(Struct, gc=Fals
     session: Any
 
     def __post_init__(self) -> None:
-        if not _c176(self.session):  # $ref beside other keywords
+        if not _c62(self.session):  # $ref beside other keywords
             raise ValueError('session')
 
 
@@ -3349,7 +1670,7 @@ class ObjectsItemMcpCall(Struct, kw_only=True, gc=False, tag_field='type', tag='
     status: Literal['completed', 'incomplete', 'in_progress'] | UnsetType = UNSET
 
     def __post_init__(self) -> None:
-        if self.error is not UNSET and not _c197(self.error):  # `if` on more than a JSON type
+        if self.error is not UNSET and not _c69(self.error):  # `if` on more than a JSON type
             raise ValueError('error')
 
 
@@ -3398,7 +1719,7 @@ class GaConversationItemCreateConversationItemCreate(Struct, kw_only=True, gc=Fa
     previous_item_id: str | UnsetType = UNSET
 
     def __post_init__(self) -> None:
-        if not _c205(self.item):  # $ref beside other keywords
+        if not _c70(self.item):  # $ref beside other keywords
             raise ValueError('item')
 
 
@@ -3649,7 +1970,7 @@ class ObjectsResponseCreateParams2AudioOutput(Struct, gc=False):
     voice: str | ObjectsVoice | UnsetType = UNSET
 
     def __post_init__(self) -> None:
-        if self.format is not UNSET and not _c305(self.format):  # `if` on more than a JSON type
+        if self.format is not UNSET and not _c99(self.format):  # `if` on more than a JSON type
             raise ValueError('format')
 
 
@@ -3709,7 +2030,7 @@ class ObjectsResponseCreateParams2(Struct, gc=False):
     tools: list[ObjectsToolFunction | ObjectsToolMcp] | UnsetType = UNSET
 
     def __post_init__(self) -> None:
-        if self.input is not UNSET and not _c313(self.input):  # `if` on more than a JSON type
+        if self.input is not UNSET and not _c101(self.input):  # `if` on more than a JSON type
             raise ValueError('input')
 
 
@@ -3723,7 +2044,7 @@ class ObjectsResponse2AudioOutput(Struct, gc=False):
     voice: str | ObjectsVoice | UnsetType = UNSET
 
     def __post_init__(self) -> None:
-        if self.format is not UNSET and not _c320(self.format):  # `if` on more than a JSON type
+        if self.format is not UNSET and not _c104(self.format):  # `if` on more than a JSON type
             raise ValueError('format')
 
 
@@ -3885,7 +2206,7 @@ class GaSessionCreatedSessionCreated(Struct, gc=False, tag_field='type', tag='se
     session: Any
 
     def __post_init__(self) -> None:
-        if not _c321(self.session):  # $ref beside other keywords
+        if not _c105(self.session):  # $ref beside other keywords
             raise ValueError('session')
 
 
@@ -3894,7 +2215,7 @@ class GaSessionUpdateSessionUpdate(Struct, kw_only=True, gc=False, tag_field='ty
     event_id: Annotated[str, Meta(max_length=512)] | UnsetType = UNSET
 
     def __post_init__(self) -> None:
-        if not _c430(self.session):  # property object constrained by both the object and its branch
+        if not _c143(self.session):  # property object constrained by both the object and its branch
             raise ValueError('session')
 
 
@@ -3903,7 +2224,7 @@ class GaSessionUpdatedSessionUpdated(Struct, gc=False, tag_field='type', tag='se
     session: Any
 
     def __post_init__(self) -> None:
-        if not _c431(self.session):  # $ref beside other keywords
+        if not _c144(self.session):  # $ref beside other keywords
             raise ValueError('session')
 
 
@@ -4089,16 +2410,16 @@ SCHEMAS: dict[str, Any] = {  # a msgspec type, or a check function for the whole
     'https://rtcheck.dev/schemas/beta/events/session.updated.json': BetaSessionUpdatedSessionUpdated,
     'https://rtcheck.dev/schemas/beta/events/transcription_session.update.json': BetaTranscriptionSessionUpdateTranscriptionSessionUpdate,
     'https://rtcheck.dev/schemas/beta/events/transcription_session.updated.json': BetaTranscriptionSessionUpdatedTranscriptionSessionUpdated,
-    'https://rtcheck.dev/schemas/beta/objects/content_part.json': _c9,
+    'https://rtcheck.dev/schemas/beta/objects/content_part.json': _c4,
     'https://rtcheck.dev/schemas/beta/objects/item.json': _c1,
-    'https://rtcheck.dev/schemas/beta/objects/item_with_reference.json': _c77,
+    'https://rtcheck.dev/schemas/beta/objects/item_with_reference.json': _c29,
     'https://rtcheck.dev/schemas/beta/objects/response.json': ObjectsResponse,
     'https://rtcheck.dev/schemas/beta/objects/response_create_params.json': ObjectsResponseCreateParams,
-    'https://rtcheck.dev/schemas/beta/objects/session.json': _c128,
+    'https://rtcheck.dev/schemas/beta/objects/session.json': _c50,
     'https://rtcheck.dev/schemas/beta/objects/session_config.json': ObjectsSessionConfig,
     'https://rtcheck.dev/schemas/beta/objects/tool.json': ObjectsTool,
     'https://rtcheck.dev/schemas/beta/objects/tool_choice.json': str | ObjectsToolChoice,
-    'https://rtcheck.dev/schemas/beta/objects/transcription_session.json': _c177,
+    'https://rtcheck.dev/schemas/beta/objects/transcription_session.json': _c63,
     'https://rtcheck.dev/schemas/beta/objects/transcription_session_config.json': ObjectsTranscriptionSessionConfig,
     'https://rtcheck.dev/schemas/beta/objects/turn_detection.json': ObjectsTurnDetection,
     'https://rtcheck.dev/schemas/common/error.json': CommonError,
@@ -4168,16 +2489,16 @@ SCHEMAS: dict[str, Any] = {  # a msgspec type, or a check function for the whole
     'https://rtcheck.dev/schemas/ga/events/session.created.json': GaSessionCreatedSessionCreated,
     'https://rtcheck.dev/schemas/ga/events/session.update.json': GaSessionUpdateSessionUpdate,
     'https://rtcheck.dev/schemas/ga/events/session.updated.json': GaSessionUpdatedSessionUpdated,
-    'https://rtcheck.dev/schemas/ga/objects/audio_format.json': _c306,
+    'https://rtcheck.dev/schemas/ga/objects/audio_format.json': _c100,
     'https://rtcheck.dev/schemas/ga/objects/item.json': ObjectsItemMessage | ObjectsItemFunctionCall | ObjectsItemFunctionCallOutput | ObjectsItemMcpCall | ObjectsItemMcpListTools | ObjectsItemMcpApprovalRequest | ObjectsItemMcpApprovalResponse,
     'https://rtcheck.dev/schemas/ga/objects/prompt.json': ObjectsPrompt | None,
     'https://rtcheck.dev/schemas/ga/objects/response.json': ObjectsResponse2,
     'https://rtcheck.dev/schemas/ga/objects/response_create_params.json': ObjectsResponseCreateParams2,
-    'https://rtcheck.dev/schemas/ga/objects/session.json': _c322,
+    'https://rtcheck.dev/schemas/ga/objects/session.json': _c106,
     'https://rtcheck.dev/schemas/ga/objects/tool.json': ObjectsToolFunction | ObjectsToolMcp,
     'https://rtcheck.dev/schemas/ga/objects/tool_choice.json': Literal['none', 'auto', 'required'] | ObjectsToolChoiceFunction | ObjectsToolChoiceMcp,
     'https://rtcheck.dev/schemas/ga/objects/transcription.json': ObjectsTranscription,
-    'https://rtcheck.dev/schemas/ga/objects/turn_detection.json': _c350,
+    'https://rtcheck.dev/schemas/ga/objects/turn_detection.json': _c119,
     'https://rtcheck.dev/schemas/ga/objects/voice.json': str | ObjectsVoice,
 }
 
