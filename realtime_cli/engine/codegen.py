@@ -173,7 +173,7 @@ class Compiler:
                 continue
             add = {k: v for k, v in add.items() if k not in _DOC_KEYS}
             if "$ref" in add:
-                uri, target = self.resolve(base, add["$ref"])
+                _, target = self.resolve(base, add["$ref"])
                 if set(add) != {"$ref"} or own or target.get("type") != t:
                     raise Inexact("a type branch $ref that is not exactly that type")
                 parts.append(self.type_of(add, base, hint))
@@ -269,7 +269,7 @@ class Compiler:
         values = tprop.get("enum") or ([tprop["const"]] if "const" in tprop else None)
         if not values or not all(isinstance(v, str) for v in values) or set(tprop) - {"enum", "const", "description"}:
             raise Inexact("dispatch on a `type` that is not a string enum")
-        branches: dict[str, tuple[dict[str, Any], list[str]]] = {}
+        branches: dict[str, dict[str, Any]] = {}
         for clause in node["allOf"]:
             if set(clause) - {"if", "then"}:
                 raise Inexact("allOf clause that is not a plain if/then")
@@ -481,8 +481,8 @@ def generate() -> str:
         lines += ["", fn, ""]
     for cls in comp.classes:
         lines += ["", cls, ""]
-    for table in comp.tables:
-        lines += ["", table, ""]
+    for source in comp.tables:
+        lines += ["", source, ""]
     lines += ["", "EVENTS: dict[str, dict[str, type[Struct]]] = {"]
     for dialect, table in events.items():
         lines.append(f"    {dialect!r}: {{")
