@@ -5,8 +5,9 @@
 Each line adds one layer to the one before and prints the best of ``--repeat`` runs (CPU
 time of this process, which other load on a shared machine disturbs less than wall time):
 orjson per line; the loader's line loop (records); + each event's fast verdict (msgspec
-Structs generated from the schemas where they are exact, jsonschema-rs for the rest; the
-line says how many events each engine decided); + the engine's bookkeeping (dialect,
+Structs generated from the schemas, a few fields post-checked by generated Python: the first
+line says how many events each way decided; ``--per-type`` adds a tight loop of the verdicts
+of each event type); + the engine's bookkeeping (dialect,
 dispatch, audio digest) without the consistency rules; then each rule family alone on top of
 that; the full run through the loader (general path); and ``validate_file`` as the CLI runs
 it (the msgspec shortest path for deltas, see realtime_cli/engine/fastread.py). Pin it to one
@@ -50,6 +51,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("log")
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--per-type", action="store_true", help="also time the verdicts of each event type alone")
     args = ap.parse_args()
     path: str = args.log
     with open(path, "rb") as f:
@@ -104,11 +106,13 @@ def main() -> None:
     full()  # compile every validator before timing
     decided = ", ".join(f"{n:,} by {e}" for e, n in sorted(engines.items()))
     print(f"{path}: {events:,} events, dialect {dialect}; verdicts: {decided}")
+    if args.per_type:
+        per_type(path, dialect, args.repeat)
     prev = 0.0
     for name, fn in (
         ("parse-only (orjson per line)", parse_only),
         ("loader line loop -> records", loader_only),
-        ("+ fast verdicts (msgspec / jsonschema-rs)", loader_is_valid),
+        ("+ fast verdicts (msgspec Structs)", loader_is_valid),
         ("+ engine bookkeeping (no rules)", general(schema_only)),
     ):
         t = best(fn, args.repeat)
@@ -125,6 +129,25 @@ def main() -> None:
                      ("validate_file (msgspec shortest path)", full)):
         t = best(fn, args.repeat)
         print(f"{name:44s} {t:6.3f} s  {t * 1e6 / events:5.2f} us/event  (+{(t - no_rules) * 1e6 / events:.2f} us/event)")
+
+
+def per_type(path: str, dialect: str, repeat: int) -> None:
+    """A tight loop of each event type's verdicts (best of ``repeat``), the slowest first."""
+    by_type: dict[str, list[dict[str, Any]]] = {}
+    for item in loader.iter_file(path):
+        if type(item) is loader.Record and isinstance(item.event.get("type"), str):
+            by_type.setdefault(item.event["type"], []).append(item.event)
+    rows = []
+    for etype, evs in by_type.items():
+        found = v._VALIDATORS.get(dialect, etype)
+        if found is None:
+            continue
+        is_valid = found[1].is_valid
+        t = best(lambda evs=evs, is_valid=is_valid: [is_valid(ev) for ev in evs], repeat)  # type: ignore[misc]
+        rows.append((t, etype, len(evs)))
+    for t, etype, n in sorted(rows, reverse=True):
+        print(f"  {etype:42s} {n:8,d} events {t * 1e6 / n:6.2f} us/event  {verdicts.engine_of(dialect, etype)}")
+    print(f"  {'all types':42s} {sum(r[2] for r in rows):8,d} events {sum(r[0] for r in rows) * 1e3:6.1f} ms")
 
 
 if __name__ == "__main__":

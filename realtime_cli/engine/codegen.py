@@ -34,9 +34,13 @@ from typing import Any
 from urllib.parse import urljoin
 
 from realtime_cli.engine import schema_store
+from realtime_cli.engine.codegen_checks import CheckCompiler, Unsupported
 
 OUTPUT = Path(__file__).with_name("schema_types.py")
 _DOC_KEYS = frozenset({"$schema", "$id", "title", "description", "examples", "default", "$comment", "$defs"})
+
+
+Role = tuple[str, str, dict[str, list[str]]] | None  # (key attribute, array attribute, value -> Structs)
 
 
 class Inexact(Exception):
@@ -49,7 +53,11 @@ class Compiler:
         self.classes: list[str] = []  # class definitions, in dependency order
         self.names: dict[str, str] = {}  # node key -> class name (or type alias)
         self.used_names: set[str] = set()
-        self.building: set[str] = set()
+        self.checks = CheckCompiler(self.resolve)
+        self.post: dict[str, dict[str, tuple[str, str]]] = {}  # class -> field -> (check function, why)
+        self.deps: dict[str, set[str]] = {}  # class -> the classes its fields name
+        self.tags: dict[str, str | None] = {}  # class -> its tag
+        self.tables: list[str] = []  # module-level tables the post-checks read
 
     # ---------------------------------------------------------------- references
 
@@ -77,7 +85,9 @@ class Compiler:
                 raise Inexact("$ref beside other keywords")
             uri, target = self.resolve(base, node["$ref"])
             return self.type_of(target, uri.partition("#")[0], _hint_of(uri) or hint)
-        for bad in ("if", "then", "else", "anyOf", "oneOf", "not", "propertyNames", "maxProperties",
+        if "if" in node:
+            return self.split_on_type(node, base, hint)
+        for bad in ("if", "then", "else", "anyOf", "oneOf", "not",
                     "pattern", "patternProperties", "minLength", "maxItems", "uniqueItems", "exclusiveMinimum",
                     "exclusiveMaximum", "multipleOf", "minProperties", "dependentRequired", "contains"):
             if bad in node:
@@ -125,15 +135,61 @@ class Compiler:
             n = node.get("minItems")
             return f"list[{inner}]" if n is None else f"Annotated[list[{inner}], Meta(min_length={int(n)})]"
         if t == "object":
-            if "additionalProperties" in node:
-                raise Inexact("`additionalProperties`")
+            if "additionalProperties" in node or "propertyNames" in node or "maxProperties" in node:
+                return self.mapping(node, base, hint)
             if "properties" not in node and "required" not in node:
                 return "dict[str, Any]"
             return self.struct(node, base, hint, tag=None)
         raise Inexact(f"type {t}")
 
+    def mapping(self, node: dict[str, Any], base: str, hint: str) -> str:
+        """An object with no named properties: ``dict[key, value]`` with its lengths."""
+        if "properties" in node or "required" in node:
+            raise Inexact("`additionalProperties` beside named properties")
+        names = node.get("propertyNames", {})
+        if set(names) - {"maxLength"} or names.get("type", "string") != "string":
+            raise Inexact("`propertyNames` beyond maxLength")
+        key = "str" if "maxLength" not in names else f"Annotated[str, Meta(max_length={int(names['maxLength'])})]"
+        extra = node.get("additionalProperties", True)
+        value = self.type_of(extra, base, hint + "_value")
+        typ = f"dict[{key}, {value}]"
+        return typ if "maxProperties" not in node else f"Annotated[{typ}, Meta(max_length={int(node['maxProperties'])})]"
+
+    def split_on_type(self, node: dict[str, Any], base: str, hint: str) -> str:
+        """``type: [..]`` with ``if: {type: T}``: the ``then`` (``else``) applies to the instances
+        of type T (of the other types) only, so each JSON type gets its own msgspec type."""
+        cond, types = node["if"], node.get("type")
+        if set(cond) != {"type"} or not isinstance(cond["type"], str) or not isinstance(types, list):
+            raise Inexact("`if` on more than a JSON type")
+        rest = {k: v for k, v in node.items() if k not in ("if", "then", "else") and k not in _DOC_KEYS}
+        if set(rest) - set().union(*_APPLIES.values()) - {"type"}:
+            raise Inexact("`if` beside keywords that apply to every type")
+        parts = []
+        for t in types:
+            add = node.get("then") if t == cond["type"] else node.get("else")
+            own = {k: v for k, v in rest.items() if k in _APPLIES[t]}
+            if add is None:
+                parts.append(self.one_type(t, {**own, "type": t}, base, hint))
+                continue
+            add = {k: v for k, v in add.items() if k not in _DOC_KEYS}
+            if "$ref" in add:
+                _, target = self.resolve(base, add["$ref"])
+                if set(add) != {"$ref"} or own or target.get("type") != t:
+                    raise Inexact("a type branch $ref that is not exactly that type")
+                parts.append(self.type_of(add, base, hint))
+                continue
+            if set(add) & set(own) or add.get("type", t) != t or set(add) - _APPLIES[t] - {"type", "allOf"}:
+                raise Inexact("a type branch that does not merge with the node")
+            if "const" in add or "enum" in add:
+                values = [add["const"]] if "const" in add else add["enum"]
+                if own or not all(_json_type(v) == t for v in values):
+                    raise Inexact("a type branch constant of another type")
+            parts.append(self.type_of({**own, **add, "type": t}, base, hint))
+        return " | ".join(parts)
+
     def struct(self, node: dict[str, Any], base: str, hint: str, tag: str | None,
-               extra: dict[str, Any] | None = None, extra_required: list[str] | None = None) -> str:
+               extra: dict[str, Any] | None = None, extra_required: list[str] | None = None,
+               fixed: dict[str, str] | None = None, role: Role = None) -> str:
         """A Struct class for an object schema (``extra``: a dispatch branch's properties)."""
         props: dict[str, Any] = dict(node.get("properties", {}))
         required = list(node.get("required", []))
@@ -145,30 +201,63 @@ class Compiler:
         if tag is not None:
             props.pop("type", None)
             required = [r for r in required if r != "type"]
-        key = repr((base, sorted(props.items(), key=lambda kv: kv[0]).__repr__(), sorted(required), tag))
+        key = repr((base, sorted(props.items(), key=lambda kv: kv[0]).__repr__(), sorted(required), tag, fixed, role))
         if key in self.names:
             return self.names[key]
         name = self._name(hint if tag is None else f"{hint}_{tag}")
         self.names[key] = name
         fields_req: list[str] = []
         fields_opt: list[str] = []
+        missing = [r for r in required if r not in props]
+        if missing:
+            raise Inexact(f"required without a property schema: {missing}")
+        post: dict[str, tuple[str, str]] = {}
         for prop in sorted(props, key=lambda p: (p not in required, p)):
-            typ = self.type_of(props[prop], base, f"{name}_{prop}")
+            typ = (fixed or {}).get(prop) or self.field_type(props[prop], base, f"{name}_{prop}")
             attr = _attr(prop)
+            if typ.startswith("!"):  # no msgspec type: ``Any``, checked by a generated function
+                post[attr] = (self.checks.check(props[prop], base), typ[1:])
+                typ = "Any"
             rename = "" if attr == prop else f"name={prop!r}"
             if prop in required:
                 fields_req.append(f"    {attr}: {typ}" + (f" = field({rename})" if rename else ""))
             else:
                 default = f"field(default=UNSET{', ' + rename if rename else ''})" if rename else "UNSET"
-                fields_opt.append(f"    {attr}: {typ} | UnsetType = {default}")
-        missing = [r for r in required if r not in props]
-        if missing:
-            raise Inexact(f"required without a property schema: {missing}")
+                fields_opt.append(f"    {attr}: {typ}{'' if typ == 'Any' else ' | UnsetType'} = {default}")
         opts = ", kw_only=True" if fields_req and fields_opt else ""
-        head = f"class {name}(Struct{opts}" + (f", tag_field='type', tag={tag!r}" if tag is not None else "") + "):"
+        head = f"class {name}(Struct{opts}, gc=False" + (f", tag_field='type', tag={tag!r}" if tag is not None else "") + "):"
         body = fields_req + fields_opt or ["    pass"]
+        if post or role:
+            body += ["", "    def __post_init__(self) -> None:"]
+        if role:
+            key_attr, items_attr, allowed = role
+            table = f"_{name.upper()}_{key_attr.upper()}"
+            self.tables.append(f"{table}: dict[str, frozenset[type]] = {{\n" + "".join(
+                f"    {v!r}: frozenset({{{', '.join(names)}}}),\n" for v, names in allowed.items()) + "}")
+            body.append(f"        allowed = {table}.get(self.{key_attr})  # the second dispatch, on `{key_attr}`")
+            body.append(f"        if allowed is not None and not all(x.__class__ in allowed for x in self.{items_attr}):")
+            body.append(f"            raise ValueError({items_attr!r})")
+        if post:
+            for attr, (check, why) in post.items():
+                unset = "" if any(line.startswith(f"    {attr}: ") for line in fields_req) else f"self.{attr} is not UNSET and "
+                body.append(f"        if {unset}not {check}(self.{attr}):  # {_comment(why)}")
+                body.append(f"            raise ValueError({attr!r})")
+        self.post[name] = post
+        self.tags[name] = tag
+        self.deps[name] = {n for n in re.findall(r"\b[A-Z]\w*", "\n".join(body)) if n in self.deps or n in self.post}
         self.classes.append("\n".join([head, *body]))
         return name
+
+    def field_type(self, node: Any, base: str, hint: str) -> str:
+        """``type_of`` a property, or ``!reason`` when msgspec cannot express it exactly (nothing
+        of the failed attempt stays: no classes, no names)."""
+        mark, names, used = len(self.classes), dict(self.names), set(self.used_names)
+        try:
+            return self.type_of(node, base, hint)
+        except Inexact as exc:
+            del self.classes[mark:]
+            self.names, self.used_names = names, used
+            return f"!{exc}"
 
     def dispatch(self, node: dict[str, Any], base: str, hint: str) -> str:
         """``allOf`` of if/then on ``type`` -> a tagged union of Structs."""
@@ -180,7 +269,7 @@ class Compiler:
         values = tprop.get("enum") or ([tprop["const"]] if "const" in tprop else None)
         if not values or not all(isinstance(v, str) for v in values) or set(tprop) - {"enum", "const", "description"}:
             raise Inexact("dispatch on a `type` that is not a string enum")
-        branches: dict[str, tuple[dict[str, Any], list[str]]] = {}
+        branches: dict[str, dict[str, Any]] = {}
         for clause in node["allOf"]:
             if set(clause) - {"if", "then"}:
                 raise Inexact("allOf clause that is not a plain if/then")
@@ -196,17 +285,58 @@ class Compiler:
             if "$ref" in then:
                 uri, then = self.resolve(base, then["$ref"])
                 tbase = uri.partition("#")[0]
-            if set(then) - _DOC_KEYS - {"type", "properties", "required"} or then.get("type", "object") != "object":
+            if set(then) - _DOC_KEYS - {"type", "properties", "required", "allOf"} or then.get("type", "object") != "object":
                 raise Inexact("a dispatch branch that is more than an object's properties")
             if tbase != base and then.get("properties"):
                 raise Inexact("a branch from another document")
             for v in matched:
                 if v in branches or v not in values:
                     raise Inexact("overlapping or unknown dispatch values")
-                branches[v] = (then.get("properties", {}), then.get("required", []))
-        names = [self.struct(node, base, hint, tag=v, extra=branches.get(v, ({}, []))[0],
-                             extra_required=branches.get(v, ({}, []))[1]) for v in values]
+                branches[v] = then
+        names = []
+        for v in values:
+            then = branches.get(v, {})
+            fixed, role = self.second_dispatch(then, base, f"{hint}_{v}") if "allOf" in then else ({}, None)
+            names.append(self.struct(node, base, hint, tag=v, extra=then.get("properties", {}),
+                                     extra_required=then.get("required", []), fixed=fixed, role=role))
         return " | ".join(names)
+
+    def second_dispatch(self, then: dict[str, Any], base: str, hint: str) -> tuple[dict[str, str], Role]:
+        """A branch whose ``allOf`` dispatches again, on a key ``k`` (a message's ``role``), each
+        value narrowing the item schema of one array property ``P`` (its ``content``) to a tagged
+        union of its own. msgspec types ``P`` as the union of every value's Structs (a tag must
+        mean the same Struct for every value); the generated ``__post_init__`` checks that each
+        element's Struct is one the instance's ``k`` allows."""
+        props, required = then.get("properties", {}), then.get("required", [])
+        key = prop = None
+        allowed: dict[str, list[str]] = {}
+        for clause in then["allOf"]:
+            cond, narrow = clause.get("if", {}), clause.get("then", {})
+            if set(clause) != {"if", "then"} or set(cond) != {"required", "properties"} or len(cond["required"]) != 1:
+                raise Inexact("a second dispatch that is not a plain if/then")
+            k = cond["required"][0]
+            c = cond["properties"].get(k, {})
+            if set(cond["properties"]) != {k} or set(c) != {"const"} or not isinstance(c["const"], str):
+                raise Inexact("a second dispatch on more than one constant")
+            if set(narrow) != {"properties"} or len(narrow["properties"]) != 1:
+                raise Inexact("a second dispatch branch that narrows more than one property")
+            ((p, sub),) = narrow["properties"].items()
+            if set(sub) != {"items"} or (key, prop) not in ((None, None), (k, p)) or c["const"] in allowed:
+                raise Inexact("a second dispatch branch that is not one array's items")
+            key, prop = k, p
+            allowed[c["const"]] = self.type_of(sub["items"], base, f"{hint}_{p}").split(" | ")
+        if key is None or prop is None or key not in required or props.get(prop) != {"type": "array"}:
+            raise Inexact("a second dispatch on an optional key or a constrained array")
+        kenum = props.get(key, {}).get("enum")
+        if not isinstance(kenum, list) or not all(isinstance(v, str) for v in kenum):
+            raise Inexact("a second dispatch key that is not a string enum")
+        union: list[str] = []
+        for names in allowed.values():
+            union += [n for n in names if n not in union]
+        tags = [self.tags.get(n) for n in union]
+        if None in tags or len(set(tags)) != len(tags):
+            raise Inexact("a tag that means different Structs for different values of the second key")
+        return {prop: f"list[{' | '.join(union)}]"}, (_attr(key), _attr(prop), allowed)
 
     def _name(self, hint: str) -> str:
         base = "".join(p[:1].upper() + p[1:] for p in re.split(r"[^A-Za-z0-9]+", hint) if p) or "T"
@@ -221,19 +351,62 @@ class Compiler:
     # ---------------------------------------------------------------- events
 
     def event(self, dialect: str, etype: str, sid: str) -> str:
+        """The tagged Struct of one event schema (every bundled event compiles: a field msgspec
+        cannot express exactly is post-checked; anything else is a generator error)."""
         node = self.schemas[sid]
         props = node.get("properties", {})
         if node.get("type") != "object" or props.get("type") != {"const": etype} or "type" not in node.get("required", []):
-            raise Inexact("event schema without `type: const`")
+            raise SystemExit(f"{sid}: an event schema without `type: const`")
         if set(node) - _DOC_KEYS - {"type", "properties", "required"}:
-            raise Inexact("event-level keywords beyond properties")
-        mark, names, used = len(self.classes), dict(self.names), set(self.used_names)
+            raise SystemExit(f"{sid}: event-level keywords beyond properties")
+        return self.top(node, sid, f"{dialect}_{etype}", tag=etype)
+
+    def top(self, node: dict[str, Any], sid: str, hint: str, tag: str | None) -> str:
+        """An event's Struct (``tag``: its type), or for an object schema its msgspec type, or
+        when not even the top of it has one, the name of its generated check function."""
         try:
-            return self.struct(node, sid, f"{dialect}_{etype}", tag=etype)
-        except Inexact:
-            del self.classes[mark:]  # nothing of a failed event stays, not even its names
-            self.names, self.used_names = names, used
-            raise
+            if tag is not None:
+                return self.struct(node, sid, hint, tag=tag)
+            typ = self.field_type(node, sid, hint)
+            return self.checks.check(node, sid) if typ.startswith("!") else typ
+        except (Inexact, Unsupported) as exc:
+            raise SystemExit(f"{sid}: cannot compile: {exc}") from exc
+
+    def post_checked(self, cls: str) -> list[str]:
+        """``Class.field: why`` for every post-checked field ``cls`` reaches, sorted."""
+        seen, todo, out = {cls}, [cls], []
+        while todo:
+            name = todo.pop()
+            out += [f"{name}.{attr}: {why}" for attr, (_, why) in self.post.get(name, {}).items()]
+            for dep in self.deps.get(name, ()):
+                if dep not in seen:
+                    seen.add(dep)
+                    todo.append(dep)
+        return sorted(out)
+
+
+# The keywords that constrain instances of one JSON type (and ignore every other type).
+_APPLIES: dict[str, set[str]] = {
+    "string": {"maxLength", "minLength", "pattern", "format", "const", "enum"},
+    "integer": {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "const", "enum"},
+    "number": {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "const", "enum"},
+    "object": {"properties", "required", "additionalProperties", "propertyNames", "maxProperties", "minProperties"},
+    "array": {"items", "minItems", "maxItems", "uniqueItems", "contains"},
+    "boolean": {"const", "enum"},
+    "null": {"const", "enum"},
+}
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, int):
+        return "integer"
+    return "number" if isinstance(value, float) else "object" if isinstance(value, dict) else "array"
 
 
 def _hint_of(uri: str) -> str:
@@ -249,6 +422,10 @@ def _attr(prop: str) -> str:
     return attr
 
 
+def _comment(text: str) -> str:
+    return text.replace("\n", " ")[:90]
+
+
 def _literal(values: list[Any]) -> str:
     strs = [v for v in values if isinstance(v, str)]
     rest = [v for v in values if not isinstance(v, str)]
@@ -260,28 +437,33 @@ def _literal(values: list[Any]) -> str:
     return " | ".join(parts)
 
 
+
+
 def generate() -> str:
     """The source of the generated module."""
     comp = Compiler()
     index = schema_store.index()
     events: dict[str, dict[str, str]] = {}
-    inexact: dict[str, dict[str, str]] = {}
+    by_schema: dict[str, str] = {}
     for dialect in sorted(index["events"]):
-        events[dialect], inexact[dialect] = {}, {}
+        events[dialect] = {}
         for etype, entry in sorted(index["events"][dialect].items()):
             sid = schema_store.schema_id(entry["schema"])
-            try:
-                events[dialect][etype] = comp.event(dialect, etype, sid)
-            except Inexact as exc:
-                inexact[dialect][etype] = str(exc)
+            events[dialect][etype] = by_schema[sid] = comp.event(dialect, etype, sid)
+    for sid in sorted(comp.schemas):  # every other schema too: realtime.response is checked alone
+        if sid not in by_schema:
+            by_schema[sid] = comp.top(comp.schemas[sid], sid, _hint_of(sid + "#"), tag=None)
+    post = {d: {t: comp.post_checked(c) for t, c in table.items() if comp.post_checked(c)} for d, table in events.items()}
     digest = hashlib.sha256()
     for sid in sorted(comp.schemas):
         digest.update(sid.encode() + repr(comp.schemas[sid]).encode())
     lines = [
         '"""GENERATED by `python -m realtime_cli.engine.codegen` from schemas/: do not edit.',
         "",
-        "msgspec Structs for the event schemas the compiler can express exactly; ``EVENTS``",
-        "maps dialect -> event type -> Struct, ``INEXACT`` dialect -> event type -> why not.",
+        "msgspec Structs for every bundled event schema and the standalone objects the engine",
+        "checks. ``EVENTS``: dialect -> event type -> Struct; ``SCHEMAS``: schema $id -> type;",
+        "``POST_CHECKED``: dialect -> event type -> the fields msgspec cannot type exactly, which",
+        "are typed ``Any`` and checked in ``__post_init__`` by the generated ``_c*`` functions.",
         f"Schemas digest: {digest.hexdigest()[:16]}",
         '"""',
         "",
@@ -292,20 +474,29 @@ def generate() -> str:
         "",
         "from msgspec import UNSET, Meta, Struct, UnsetType, field",
         "",
-        "__all__ = ['EVENTS', 'INEXACT']",
+        "__all__ = ['EVENTS', 'POST_CHECKED', 'SCHEMAS']",
         "",
     ]
+    for fn in comp.checks.functions:
+        lines += ["", fn, ""]
     for cls in comp.classes:
         lines += ["", cls, ""]
+    for source in comp.tables:
+        lines += ["", source, ""]
     lines += ["", "EVENTS: dict[str, dict[str, type[Struct]]] = {"]
     for dialect, table in events.items():
         lines.append(f"    {dialect!r}: {{")
         lines += [f"        {etype!r}: {cls}," for etype, cls in table.items()]
         lines.append("    },")
-    lines += ["}", "", "INEXACT: dict[str, dict[str, str]] = {"]
-    for dialect, table in inexact.items():
+    lines += ["}", "", "SCHEMAS: dict[str, Any] = {  # a msgspec type, or a check function for the whole object"]
+    lines += [f"    {sid!r}: {cls}," for sid, cls in sorted(by_schema.items())]
+    lines += ["}", "", "POST_CHECKED: dict[str, dict[str, list[str]]] = {"]
+    for dialect, ptable in post.items():
         lines.append(f"    {dialect!r}: {{")
-        lines += [f"        {etype!r}: {why!r}," for etype, why in table.items()]
+        for etype, fields in ptable.items():
+            lines.append(f"        {etype!r}: [")
+            lines += [f"            {f!r}," for f in fields]
+            lines.append("        ],")
         lines.append("    },")
     lines += ["}", ""]
     return "\n".join(lines)

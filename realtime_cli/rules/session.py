@@ -1,14 +1,15 @@
 """RT202 and RT701-RT703: client parameters of the wrong dialect, and function calls vs tools.
 
-Tool parameter schemas are compiled once per (name, schema) with jsonschema-rs; ``$ref``s are
-never fetched (the retriever refuses), and a schema that does not compile is reported once.
+Tool parameter schemas are checked against their metaschema and compiled with python-jsonschema
+once per (name, schema) (and shared between files of a run); ``$ref``s are never fetched (the
+registry's retriever refuses, and a ref to another document is resolved when the tool is
+declared), and a schema that is not usable is reported once.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import jsonschema_rs
 import orjson
 
 from realtime_cli.engine.explain import short
@@ -32,7 +33,76 @@ _FOREIGN_RESPONSE = {
 
 
 def _refuse(uri: str) -> Any:
-    raise ValueError(f"rtcheck never fetches schemas over the network ({uri})")
+    from referencing.exceptions import NoSuchResource
+
+    raise NoSuchResource(ref=uri)  # type: ignore[call-arg]
+
+
+_COMPILED: dict[bytes, tuple[Any, str | None]] = {}  # schema key -> (validator or None, why not)
+_COMPILED_CAP = 256
+
+
+def _compile(key: bytes, params: Any) -> tuple[Any, str | None]:
+    """A python-jsonschema validator for a tool's ``parameters`` (the draft its ``$schema``
+    names, 2020-12 by default), or None and the first line of why it is not usable."""
+    hit = _COMPILED.get(key)
+    if hit is not None:
+        return hit
+    import warnings
+
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+    from jsonschema.validators import validator_for
+    from jsonschema_specifications import REGISTRY as SPECIFICATIONS  # type: ignore[import-untyped]
+    from referencing import Registry
+    from referencing.exceptions import Unresolvable
+    from referencing.jsonschema import DRAFT202012, specification_with
+
+    try:
+        cls: Any = Draft202012Validator  # and its check_schema says what is wrong with anything else
+        if isinstance(params, dict) and isinstance(params.get("$schema"), str):
+            with warnings.catch_warnings():  # an unknown $schema: 2020-12, without a DeprecationWarning
+                warnings.simplefilter("ignore")
+                cls = validator_for(params, default=Draft202012Validator)
+        cls.check_schema(params)
+        spec = specification_with(cls.META_SCHEMA.get("$schema", ""), default=DRAFT202012)
+        resource = spec.create_resource(params)
+        base = resource.id() or ""
+        # The metaschemas are bundled with jsonschema; anything else that is not in the schema
+        # itself is refused, never fetched.
+        registry: Any = Registry(retrieve=_refuse).combine(SPECIFICATIONS).with_resource(base, resource)  # type: ignore[call-arg]
+        out: tuple[Any, str | None] = (cls(params, registry=registry), None)
+        for ref in _refs(params):  # resolved now: RT702 where the tool is declared, not a crash later
+            try:
+                registry.resolver(base_uri=base).lookup(ref)
+            except Unresolvable:
+                local = ref.startswith("#")
+                out = (None, f"$ref {ref} does not resolve" + ("" if local else " (remote schemas are never fetched)"))
+                break
+    except SchemaError as exc:
+        out = (None, exc.message.splitlines()[0] if exc.message else "not a JSON Schema")
+    except (ValueError, TypeError, OverflowError, RecursionError, LookupError) as exc:
+        out = (None, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    if len(_COMPILED) >= _COMPILED_CAP:
+        _COMPILED.clear()
+    _COMPILED[key] = out
+    return out
+
+
+def _refs(node: Any) -> list[str]:
+    """Every ``$ref`` in ``node``."""
+    out: list[str] = []
+    stack = [node]
+    while stack:
+        cur = stack.pop()
+        if isinstance(cur, dict):
+            ref = cur.get("$ref")
+            if isinstance(ref, str):
+                out.append(ref)
+            stack.extend(cur.values())
+        elif isinstance(cur, list):
+            stack.extend(cur)
+    return out
 
 
 class _Tool:
@@ -117,10 +187,8 @@ class Session:
                 continue
             validator = None
             if params is not None:
-                try:
-                    validator = jsonschema_rs.validator_for(params, retriever=_refuse)
-                except (ValueError, TypeError, OverflowError) as exc:
-                    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                validator, first = _compile(key, params)
+                if first is not None:
                     self.out.emit("RT702", f"tool {short(name)} declares parameters that are not a usable JSON Schema "
                                   f"({plain(first, 120)}); its calls are not checked against them",
                                   line=rec.line, event=rec.event, json_path=f"{path}[{i}].parameters")
@@ -180,10 +248,10 @@ class Session:
             return
         try:
             err = next(iter(tool.validator.iter_errors(value)), None)
-        except (ValueError, TypeError, OverflowError):
+        except Exception:
             return
         if err is not None:
-            where = "/".join(str(p) for p in getattr(err, "instance_path", ()) or ())
+            where = "/".join(str(p) for p in err.absolute_path)
             at = f" at /{where}" if where else ""
             self.out.emit("RT702", f"arguments of {short(name)} do not match its parameters: {plain(err.message, 160)}{at}",
                           line=rec.line, event=ev, json_path=path)

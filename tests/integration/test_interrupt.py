@@ -59,7 +59,7 @@ def _children(pid: int) -> list[str]:
 def _imported_rtcheck(pid: str) -> bool:
     """True once worker ``pid`` has loaded rtcheck's engine (it shows in its memory map)."""
     try:
-        return "jsonschema_rs" in Path(f"/proc/{pid}/maps").read_text()
+        return "msgspec/_core" in Path(f"/proc/{pid}/maps").read_text()
     except OSError:
         return False
 
