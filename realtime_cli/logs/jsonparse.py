@@ -82,7 +82,7 @@ def parse_slow(data: bytes | bytearray) -> tuple[Any, list[Problem]]:
       as float so the event is still checked.
     * numbers orjson cannot hold (beyond a double): re-parsed with the standard library.
     * ``\\ud800``-style lone surrogate escapes: valid JSON grammar but not text; replaced with
-      U+FFFD (RT010) so no later UTF-8 encoder (reporters, jsonschema-rs) can fail on them.
+      U+FFFD (RT010) so no later UTF-8 encoder (reporters, msgspec) can fail on them.
 
     Never raises for any input.
     """

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 GA = ROOT / "examples" / "ga_session.jsonl"
 
 # Modules a run must not load when it does not use them (each costs milliseconds).
-NEVER = ("importlib.metadata", "multiprocessing", "hashlib", "tomllib")  # email: jsonschema_rs loads it
+NEVER = ("importlib.metadata", "multiprocessing", "hashlib", "tomllib")  # (email is loaded by typer)
 # Without these, Rich treats a pipe as a pipe (no colour), as in pre-commit or CI.
 _ENV = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
 
