@@ -1,6 +1,7 @@
 """The alternatives rtcheck is measured against; each runs alone in a fresh process.
 
     python benchmarks/competitors.py parse FILE          # (a) the limit: orjson per line
+    python benchmarks/competitors.py typed FILE          # (a') msgspec into rtcheck's Structs
     python benchmarks/competitors.py jsonschema FILE     # (d) pure-Python jsonschema, by type
     VENV/bin/python benchmarks/competitors.py sdk-ga FILE    # (c) openai 3.52 pydantic models
     VENV/bin/python benchmarks/competitors.py sdk-beta FILE  # (c) openai 1.99.9 beta models
@@ -36,6 +37,34 @@ def parse_only(path: str) -> tuple[int, int]:
             try:
                 orjson.loads(line)
             except orjson.JSONDecodeError:
+                if line.strip():
+                    bad += 1
+                continue
+            n += 1
+    return n + bad, bad
+
+
+def typed_only(path: str) -> tuple[int, int]:
+    """Decode and validate every line in one msgspec call into the union of the log's dialect's
+    event Structs (rtcheck's generated ``schema_types``): every schema constraint msgspec can
+    state, no post-checks' Python beyond the Structs' own, no rules, no explanations. The floor
+    of issue 14's design: what decode+validate alone costs before any rule runs."""
+    from typing import Union
+
+    import msgspec
+
+    from realtime_cli.engine import schema_types
+
+    dialect = "beta" if "beta" in path.rsplit("/", 1)[-1] else "ga"
+    events = tuple(schema_types.EVENTS[dialect].values())
+    decode = msgspec.json.Decoder(Union[events]).decode  # noqa: UP007 - a runtime tuple of types
+    error = (msgspec.ValidationError, msgspec.DecodeError)
+    n = bad = 0
+    with open(path, "rb", buffering=1 << 16) as f:
+        for line in f:
+            try:
+                decode(line)
+            except error:
                 if line.strip():
                     bad += 1
                 continue
@@ -105,6 +134,8 @@ def main(argv: list[str]) -> int:
     mode, path = argv[0], argv[1]
     if mode == "parse":
         n, bad = parse_only(path)
+    elif mode == "typed":
+        n, bad = typed_only(path)
     elif mode == "jsonschema":
         n, bad = pure_jsonschema(path)
     elif mode in ("sdk-ga", "sdk-beta"):

@@ -10,7 +10,8 @@ What it does:
    default, the top of the issue's 50-200 MB range: the ratios are about throughput; start-up,
    which weighs on a short run, has its own measurement and target);
 2. runs, each in a fresh subprocess pinned to one core, with the file already in the page
-   cache: (a) parse-only (orjson per line), (b) ``rtcheck validate --format json`` (every
+   cache: (a) parse-only (orjson per line) and, as the floor of the validation core, msgspec
+   decoding each line into rtcheck's generated event Structs with no rule, (b) ``rtcheck validate --format json`` (every
    schema and consistency rule, ``--jobs 1``), (c) the loop users write with the ``openai``
    SDK's pydantic models (openai 3.52.0 for GA, 1.99.9 for beta, each in its own git-ignored
    venv ``benchmarks/.venv-openai-*``, installed from PyPI on first use; ``--no-sdk`` skips),
@@ -167,6 +168,8 @@ def throughput(paths: dict[str, Path], *, sdk: bool, repeat: int) -> list[Row]:
         parse = measure([sys.executable, str(COMPETITORS), "parse", str(path)], repeat=repeat)
         events = int(parse.stdout.split()[0])
         rows.append(Row(name, "parse-only (orjson)", parse, events, size))
+        typed = measure([sys.executable, str(COMPETITORS), "typed", str(path)], repeat=repeat)
+        rows.append(Row(name, "decode+validate only (msgspec Structs)", typed, events, size))
         rt = measure(rtcheck_cmd("validate", "--format", "json", "--jobs", "1", str(path)), repeat=repeat)
         rows.append(Row(name, "rtcheck validate", rt, events, size))
         js = measure([sys.executable, str(COMPETITORS), "jsonschema", str(path)])
@@ -176,15 +179,21 @@ def throughput(paths: dict[str, Path], *, sdk: bool, repeat: int) -> list[Row]:
         if py is not None:
             r = measure([str(py), str(COMPETITORS), f"sdk-{dialect}", str(path)])
             rows.append(Row(name, f"openai SDK loop ({SDK_PINS[dialect]})", r, events, size))
-        for row in rows[-4:]:
+        for row in rows[-5:]:
             if row.log == name:
                 print(f"  {name:12} {row.tool:34} {row.run.seconds:7.2f} s {row.mbps:7.1f} MB/s", file=sys.stderr)
     return rows
 
 
 def startup(one_line: Path, repeat: int) -> dict[str, float]:
-    """Median start-up of rtcheck on a one-line log and of check-jsonschema on one file."""
+    """Median start-up of rtcheck on a one-line log and of check-jsonschema on one file, and
+    the floor under rtcheck's: importing the libraries the design card fixes (typer, msgspec,
+    orjson), nothing of rtcheck's own."""
     out: dict[str, float] = {}
+    floor = [sys.executable, "-c", "import typer, msgspec, orjson"]
+    measure(floor)
+    out["floor: python -c 'import typer, msgspec, orjson'"] = statistics.median(
+        measure(floor).seconds for _ in range(repeat))
     measure(rtcheck_cmd("validate", str(one_line)))  # warm-up: fills the bytecode cache
     times = [measure(rtcheck_cmd("validate", str(one_line))).seconds for _ in range(repeat)]
     out["rtcheck validate (one-line log)"] = statistics.median(times)
